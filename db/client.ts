@@ -1,0 +1,59 @@
+/**
+ * The one place that opens SQLite. bun:sqlite is imported here and in the entry point only.
+ */
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import * as schema from "./schema/index.ts";
+
+export { schema };
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+export interface OpenedDb {
+  db: Db;
+  /** Raw bun:sqlite handle, for benchmarks, backups and integrity checks. */
+  sqlite: Database;
+  close(): void;
+}
+
+/** Opens (creating if needed) the database, applies pragmas and runs committed migrations. */
+export function openDb(file: string): OpenedDb {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file, { create: true, strict: true });
+  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec("PRAGMA synchronous = FULL");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  const db = drizzle({ client: sqlite, schema });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db,
+    sqlite,
+    close() {
+      try {
+        sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch {
+        // a read-only or already-closed handle has nothing to checkpoint
+      }
+      sqlite.close();
+    },
+  };
+}
+
+/** `PRAGMA integrity_check`: "ok" or the first problems SQLite reports. */
+export function integrityCheck(sqlite: Database): string {
+  const rows = sqlite.query("PRAGMA integrity_check").all() as Array<{ integrity_check: string }>;
+  return rows.map((r) => r.integrity_check).join("; ");
+}
+
+/** Online backup into `target` with VACUUM INTO (consistent even while the gateway writes). */
+export function backupTo(sqlite: Database, target: string): void {
+  mkdirSync(dirname(target), { recursive: true });
+  sqlite.query("VACUUM INTO ?").run(target);
+}

@@ -1,0 +1,48 @@
+/** The Hono app, composed in one place. */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { GatewayContext } from "./context.ts";
+import { KioskError } from "./errors.ts";
+import { contactsRoutes } from "./routes/contacts.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { smsRoutes } from "./routes/sms.ts";
+import { serveUi } from "./routes/static.ts";
+
+/** The kiosk-facing API; its type feeds the typed `hc` client in kiosk-ui. */
+export function createApi(_ctx: GatewayContext) {
+  return new Hono().route("/contacts", contactsRoutes).route("/sms", smsRoutes);
+}
+
+export type KioskApi = ReturnType<typeof createApi>;
+
+export function createApp(ctx: GatewayContext) {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof KioskError) {
+      if (err.status >= 500) ctx.logger.error({ err, code: err.code, path: c.req.path }, "request failed");
+      return c.json(
+        { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+        err.status as ContentfulStatusCode,
+      );
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code =
+        status === 401 ? "UNAUTHORIZED" : status === 404 ? "NOT_FOUND" : status < 500 ? "BAD_REQUEST" : "INTERNAL";
+      return c.json({ error: { code, message: err.message || code } }, status);
+    }
+    ctx.logger.error({ err, path: c.req.path }, "unhandled error");
+    return c.json({ error: { code: "INTERNAL", message: "internal error" } }, 500);
+  });
+
+  app.notFound((c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.route("/", healthRoutes(ctx));
+  app.route("/api/v1", createApi(ctx));
+  app.use("/*", serveUi(ctx.uiDir));
+  return app;
+}

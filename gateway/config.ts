@@ -1,0 +1,227 @@
+/**
+ * One typed, validated configuration: defaults ← JSON file ← environment.
+ * A bad value stops the start with a message naming the key.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { ANNOUNCEMENT_CHANNELS, CATEGORIES, ELECTRONIC_CHANNELS } from "./domain/categories.ts";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+
+const channelList = z.array(z.enum(ELECTRONIC_CHANNELS)).min(1);
+
+export const configSchema = z.object({
+  demo: z.boolean().default(true),
+  dataDir: z.string().default("var"),
+  server: z
+    .object({
+      host: z.string().default("127.0.0.1"),
+      port: z.coerce.number().int().min(0).max(65535).default(8080),
+    })
+    .prefault({}),
+  kioskId: z
+    .string()
+    .regex(/^[A-Z0-9-]{2,16}$/, "2-16 characters A-Z, 0-9, -")
+    .default("K1"),
+  timezone: z.string().default("Europe/Warsaw"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  cooperative: z
+    .object({
+      name: z.string().default('Spółdzielnia Mieszkaniowa "Nasz Dom" w Radomiu'),
+      shortName: z.string().default('SM "Nasz Dom"'),
+      address: z.string().default("ul. Przykładowa 1, 26-600 Radom"),
+      officeEmail: z.string().default("biuro@naszdom.radom.pl"),
+      officePhone: z.string().default("+48 48 000 00 00"),
+      website: z.string().default("www.eBOK.naszdom.radom.pl"),
+    })
+    .prefault({}),
+  rules: z
+    .object({
+      electronicStartDate: isoDate.default("2021-09-01"),
+      graceDays: z.coerce.number().int().min(0).max(365).default(14),
+      paymentDemandsOnPaper: z.boolean().default(true),
+      categoryChannels: z
+        .object(Object.fromEntries(CATEGORIES.map((c) => [c, channelList.default(ANNOUNCEMENT_CHANNELS[c])])))
+        .prefault({}),
+    })
+    .prefault({}),
+  verification: z
+    .object({
+      /** What the owner already has: the last 6 digits of the flat's individual bank account. */
+      ownerCodeLabel: z.string().default("bank_account_last6"),
+      codeTtlSeconds: z.coerce.number().int().min(30).max(3600).default(300),
+      maxWrongAttempts: z.coerce.number().int().min(1).max(20).default(5),
+      codesPerContactPerHour: z.coerce.number().int().min(1).default(3),
+      codesPerKioskPerHour: z.coerce.number().int().min(1).default(40),
+      identifyMaxFailures: z.coerce.number().int().min(1).default(5),
+      identifyCooldownMinutes: z.coerce.number().int().min(1).default(15),
+    })
+    .prefault({}),
+  sms: z
+    .object({
+      driver: z.enum(["simulator", "gammu"]).default("simulator"),
+      device: z.string().default("/dev/gsm-modem"),
+      connection: z.string().default("at"),
+      pin: z
+        .string()
+        .regex(/^\d{4,8}$/)
+        .optional(),
+      /** gammu-smsd's own SQLite database (SQL service). */
+      gammuDb: z.string().optional(),
+      smsdrc: z.string().optional(),
+      quietHours: z
+        .object({ start: hhmm.default("08:00"), end: hhmm.default("20:00"), outageExempt: z.boolean().default(true) })
+        .prefault({}),
+      perMinute: z.coerce.number().int().min(1).max(60).default(8),
+      maxParts: z.coerce.number().int().min(1).max(10).default(3),
+      transliterateLong: z.boolean().default(true),
+      deliveryPendingMinutes: z.coerce.number().int().min(1).default(240),
+    })
+    .prefault({}),
+  email: z
+    .object({
+      driver: z.enum(["sink", "smtp"]).default("sink"),
+      host: z.string().default("127.0.0.1"),
+      port: z.coerce.number().int().min(1).max(65535).default(2525),
+      secure: z.boolean().default(false),
+      requireTLS: z.boolean().default(false),
+      ignoreTLS: z.boolean().default(true),
+      user: z.string().optional(),
+      pass: z.string().optional(),
+      pool: z.coerce.number().int().min(1).max(20).default(3),
+      from: z.string().default("korespondencja@naszdom.radom.pl"),
+      replyTo: z.string().default("biuro@naszdom.radom.pl"),
+      imap: z
+        .object({
+          host: z.string(),
+          port: z.coerce.number().int(),
+          secure: z.boolean().default(false),
+          user: z.string(),
+          pass: z.string(),
+          mailbox: z.string().default("INBOX"),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  printer: z
+    .object({
+      /** "virtual" (simulator started in-process), or a device URI. */
+      uri: z.string().default("virtual"),
+      widthMm: z.union([z.literal(58), z.literal(80)]).default(80),
+      baud: z.coerce.number().int().default(38400),
+    })
+    .prefault({}),
+  office: z
+    .object({
+      /** Push target (the Pi behind NAT pushes events here). Unset: pull only. */
+      url: z.string().url().optional(),
+      keyId: z.string().optional(),
+      secret: z.string().optional(),
+      timestampWindowSeconds: z.coerce.number().int().min(30).default(300),
+    })
+    .prefault({}),
+  consent: z
+    .object({
+      version: z.string().default("2021-08-v1"),
+    })
+    .prefault({}),
+  kiosk: z
+    .object({
+      idleWarnSeconds: z.coerce.number().int().min(5).default(45),
+      idleWipeSeconds: z.coerce.number().int().min(10).default(60),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`configuration key "${key}": ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Environment variables that override single keys. `EK__a__b=v` sets `a.b` (JSON when it parses). */
+const ENV_KEYS: Record<string, string> = {
+  PORT: "server.port",
+  HOST: "server.host",
+  DATA_DIR: "dataDir",
+  LOG_LEVEL: "logLevel",
+  KIOSK_ID: "kioskId",
+  OFFICE_URL: "office.url",
+};
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== "object" || node[part] === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]] = value;
+}
+
+function parseEnvValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Builds the raw object from a file and the environment, then validates it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: object = {}): Config {
+  const raw: Record<string, unknown> = {};
+  const file = env.CONFIG_FILE ?? (env.DATA_DIR ? join(env.DATA_DIR, "config.json") : "var/config.json");
+  if (existsSync(file)) {
+    try {
+      Object.assign(raw, JSON.parse(readFileSync(file, "utf8")));
+    } catch (err) {
+      throw new ConfigError("CONFIG_FILE", `${file} is not valid JSON (${(err as Error).message})`);
+    }
+  } else if (env.CONFIG_FILE) {
+    throw new ConfigError("CONFIG_FILE", `${file} does not exist`);
+  }
+  for (const [name, path] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") setPath(raw, path, value);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith("EK__") && value !== undefined) {
+      setPath(raw, name.slice(4).split("__").join("."), parseEnvValue(value));
+    }
+  }
+  deepMerge(raw, overrides as Record<string, unknown>);
+  return validateConfig(raw);
+}
+
+export function validateConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(issue.path.join(".") || "(root)", issue.message);
+  }
+  const config = result.data;
+  config.dataDir = resolve(config.dataDir);
+  if (config.kiosk.idleWarnSeconds >= config.kiosk.idleWipeSeconds) {
+    throw new ConfigError("kiosk.idleWarnSeconds", "must be smaller than kiosk.idleWipeSeconds");
+  }
+  return config;
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
+      deepMerge(target[key] as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      target[key] = value;
+    }
+  }
+}

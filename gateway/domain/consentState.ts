@@ -1,0 +1,148 @@
+/**
+ * The state of one flat's electronic-correspondence consent, derived from register events,
+ * now or as of any moment (routing needs the state when a letter was generated).
+ */
+import type { ElectronicChannel } from "./categories.ts";
+import type { ConsentEvent } from "./registerEvents.ts";
+
+export type ContactHealth = "ok" | "at_risk" | "failing";
+
+export interface ChannelState {
+  consented: boolean;
+  /** Electronic delivery on this channel starts after this instant (enrolment + grace). */
+  paperUntil: string | null;
+  health: ContactHealth;
+}
+
+export interface FlatConsent {
+  flatCode: string;
+  designatedRecipient: string | null;
+  email: string | null;
+  mobile: string | null;
+  unverified: ElectronicChannel[];
+  channels: Record<ElectronicChannel, ChannelState>;
+  consentVersion: string | null;
+  enrolledAt: string | null;
+  lastEventSeq: number;
+  status: "none" | "active" | "withdrawn" | "rejected";
+}
+
+export function emptyConsent(flatCode: string): FlatConsent {
+  return {
+    flatCode,
+    designatedRecipient: null,
+    email: null,
+    mobile: null,
+    unverified: [],
+    channels: {
+      email: { consented: false, paperUntil: null, health: "ok" },
+      sms: { consented: false, paperUntil: null, health: "ok" },
+    },
+    consentVersion: null,
+    enrolledAt: null,
+    lastEventSeq: 0,
+    status: "none",
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+export function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+}
+
+/**
+ * Applies one event. `graceDays` is the paper period after a channel is (newly) consented to:
+ * the announcement promises paper for 14 days after the application; a channel already in
+ * electronic use keeps running when only the address changes (the new one is verified).
+ */
+export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: number): FlatConsent {
+  const next: FlatConsent = structuredClone(state);
+  next.lastEventSeq = event.seq;
+  switch (event.type) {
+    case "enrolled":
+    case "recipient_replaced":
+    case "contacts_updated": {
+      const p = event.payload;
+      const newPerson = event.type !== "contacts_updated" || next.designatedRecipient !== event.ownerId;
+      next.designatedRecipient = event.ownerId;
+      next.email = p.email ?? null;
+      next.mobile = p.mobile ?? null;
+      next.unverified = p.unverified ?? [];
+      next.consentVersion = p.consentVersion;
+      if (newPerson || next.status !== "active") next.enrolledAt = event.occurredAt;
+      for (const channel of ["email", "sms"] as const) {
+        const wanted = p.channels.includes(channel) && Boolean(channel === "email" ? p.email : p.mobile);
+        const current = next.channels[channel];
+        const wasRunning = current.consented && !newPerson && next.status === "active";
+        const previousAddress = channel === "email" ? state.email : state.mobile;
+        const newAddress = channel === "email" ? p.email : p.mobile;
+        next.channels[channel] = {
+          consented: wanted,
+          paperUntil: wanted ? (wasRunning ? current.paperUntil : addDays(event.occurredAt, graceDays)) : null,
+          health: wanted && previousAddress === newAddress && !newPerson ? current.health : "ok",
+        };
+      }
+      next.status = next.channels.email.consented || next.channels.sms.consented ? "active" : "withdrawn";
+      break;
+    }
+    case "withdrawn": {
+      const channels = event.payload.channels === "all" ? (["email", "sms"] as const) : event.payload.channels;
+      for (const channel of channels) next.channels[channel] = { consented: false, paperUntil: null, health: "ok" };
+      if (channels.includes("email")) next.email = null;
+      if (channels.includes("sms")) next.mobile = null;
+      if (!next.channels.email.consented && !next.channels.sms.consented) {
+        next.status = "withdrawn";
+        next.designatedRecipient = null;
+      }
+      break;
+    }
+    case "office_rejected": {
+      const rejected = emptyConsent(state.flatCode);
+      rejected.status = "rejected";
+      rejected.lastEventSeq = event.seq;
+      return rejected;
+    }
+    case "contact_failing":
+    case "contact_restored": {
+      const { channel, contact } = event.payload;
+      const address = channel === "email" ? next.email : next.mobile;
+      if (address === contact) next.channels[channel].health = event.type === "contact_failing" ? "failing" : "ok";
+      break;
+    }
+  }
+  return next;
+}
+
+/** Folds a flat's events (in sequence order) up to and including `asOf` (ISO instant). */
+export function consentAsOf(
+  flatCode: string,
+  events: Iterable<ConsentEvent>,
+  asOf: string | null,
+  graceDays: number,
+): FlatConsent {
+  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf);
+  let state = emptyConsent(flatCode);
+  for (const event of events) {
+    if (event.flatCode !== flatCode) continue;
+    if (Date.parse(event.occurredAt) > limit) continue;
+    state = applyEvent(state, event, graceDays);
+  }
+  return state;
+}
+
+/** Derives every flat's state in one pass over the whole register. */
+export function deriveAll(
+  events: Iterable<ConsentEvent>,
+  asOf: string | null,
+  graceDays: number,
+): Map<string, FlatConsent> {
+  const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf);
+  const flats = new Map<string, FlatConsent>();
+  for (const event of events) {
+    if (Date.parse(event.occurredAt) > limit) continue;
+    const before = flats.get(event.flatCode) ?? emptyConsent(event.flatCode);
+    flats.set(event.flatCode, applyEvent(before, event, graceDays));
+  }
+  return flats;
+}

@@ -1,0 +1,116 @@
+/**
+ * Consent register events and their hash chain. Each event's hash is SHA-256 over the
+ * canonical JSON (RFC 8785) of { seq, type, flatCode, ownerId, payload, occurredAt, prevHash }.
+ */
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { ElectronicChannel } from "./categories.ts";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface ContactSnapshot {
+  email?: string;
+  mobile?: string;
+  /** Contacts the resident could not verify at the kiosk: the office confirms them by post. */
+  unverified?: ElectronicChannel[];
+}
+
+export type ConsentEventBody =
+  | {
+      type: "enrolled";
+      payload: ContactSnapshot & {
+        channels: ElectronicChannel[];
+        consentVersion: string;
+        kioskId?: string;
+      };
+    }
+  | {
+      type: "contacts_updated";
+      payload: ContactSnapshot & { channels: ElectronicChannel[]; consentVersion: string; kioskId?: string };
+    }
+  | { type: "withdrawn"; payload: { channels: ElectronicChannel[] | "all"; via: "kiosk" | "sms" | "office" } }
+  | {
+      type: "recipient_replaced";
+      payload: ContactSnapshot & {
+        previousOwnerId: string;
+        channels: ElectronicChannel[];
+        consentVersion: string;
+        kioskId?: string;
+      };
+    }
+  | { type: "office_rejected"; payload: { reason: string; rejectedSeq: number } }
+  | { type: "contact_failing"; payload: { channel: ElectronicChannel; contact: string; reason: string } }
+  | { type: "contact_restored"; payload: { channel: ElectronicChannel; contact: string } };
+
+export type ConsentEventType = ConsentEventBody["type"];
+export const CONSENT_EVENT_TYPES: ConsentEventType[] = [
+  "enrolled",
+  "contacts_updated",
+  "withdrawn",
+  "recipient_replaced",
+  "office_rejected",
+  "contact_failing",
+  "contact_restored",
+];
+
+export type ConsentEvent = ConsentEventBody & {
+  seq: number;
+  flatCode: string;
+  ownerId: string | null;
+  occurredAt: string;
+  prevHash: string;
+  hash: string;
+};
+
+export type UnsealedEvent = Omit<ConsentEvent, "hash">;
+
+export function canonicalJson(value: unknown): string {
+  const out = canonicalize(value);
+  if (out === undefined) throw new TypeError("value cannot be canonicalised");
+  return out;
+}
+
+export function hashEvent(event: UnsealedEvent): string {
+  const { seq, type, flatCode, ownerId, payload, occurredAt, prevHash } = event;
+  return createHash("sha256")
+    .update(canonicalJson({ seq, type, flatCode, ownerId, payload, occurredAt, prevHash }))
+    .digest("hex");
+}
+
+export function seal(event: UnsealedEvent): ConsentEvent {
+  return { ...event, hash: hashEvent(event) } as ConsentEvent;
+}
+
+export type ChainBreak = {
+  firstBadSeq: number;
+  kind: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "sequence_order";
+};
+
+export type ChainVerdict =
+  | { ok: true; count: number; headSeq: number; headHash: string }
+  | ({ ok: false } & ChainBreak);
+
+/**
+ * Walks events in storage order. An edited row fails its own hash, a deleted row leaves a gap
+ * (and a prev-hash mismatch), reordered rows break the order or the links.
+ * `from` lets verification resume after an operator-acknowledged break.
+ */
+export function verifyChain(
+  events: Iterable<ConsentEvent>,
+  from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainVerdict {
+  let expectedSeq = from.seq + 1;
+  let prevHash = from.hash;
+  let count = 0;
+  for (const event of events) {
+    if (event.seq <= from.seq) continue;
+    if (event.seq < expectedSeq) return { ok: false, firstBadSeq: event.seq, kind: "sequence_order" };
+    if (event.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, kind: "sequence_gap" };
+    if (hashEvent(event) !== event.hash) return { ok: false, firstBadSeq: event.seq, kind: "hash_mismatch" };
+    if (event.prevHash !== prevHash) return { ok: false, firstBadSeq: event.seq, kind: "prev_hash_mismatch" };
+    prevHash = event.hash;
+    expectedSeq++;
+    count++;
+  }
+  return { ok: true, count, headSeq: expectedSeq - 1, headHash: prevHash };
+}

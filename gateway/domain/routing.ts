@@ -1,0 +1,130 @@
+/**
+ * Routing of one correspondence item: a pure function of the consent as of `generated_at`,
+ * the category, the policy and the contacts' health. Every channel decision carries a reason.
+ */
+import { type Category, type CategoryChannels, type Channel, type ElectronicChannel, isLetter } from "./categories.ts";
+import type { FlatConsent } from "./consentState.ts";
+
+export interface RoutingPolicy {
+  /** Electronic sending applies to correspondence generated on or after this date (YYYY-MM-DD). */
+  electronicStartDate: string;
+  /** "Wezwania do zapłaty … wysyłane będą na dotychczasowych zasadach": demands stay on paper. */
+  paymentDemandsOnPaper: boolean;
+  categoryChannels: CategoryChannels;
+  /** The cooperative's zone; the start date begins at local midnight there. */
+  timezone: string;
+}
+
+export type ReasonCode =
+  | "before_electronic_start"
+  | "payment_demand_on_paper"
+  | "no_consent"
+  | "withdrawn"
+  | "rejected_by_office"
+  | "grace_period"
+  | "contact_failing"
+  | "no_contact"
+  | "consented"
+  | "no_electronic_channel"
+  | "sms_only_category";
+
+export interface ChannelDecision {
+  channel: Channel;
+  send: boolean;
+  reason: ReasonCode;
+}
+
+export interface RoutingResult {
+  /** Where the item actually goes; may be empty for an SMS-only notice without consent. */
+  channels: Channel[];
+  decisions: ChannelDecision[];
+  /** The office should know (a failing contact made a letter fall back to paper). */
+  notifyOffice: boolean;
+  /** Contacts whose failure forced the fallback, to warn the resident on the other channel. */
+  failingChannels: ElectronicChannel[];
+}
+
+/** Midnight of `date` in `timezone` as a UTC instant. */
+export function localMidnight(date: string, timezone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const offsetAt = (instant: number): number => {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }).formatToParts(instant);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+    return asUtc - instant;
+  };
+  const guess = utcMidnight - offsetAt(utcMidnight);
+  return utcMidnight - offsetAt(guess);
+}
+
+export function routeCorrespondence(
+  item: { category: Category; generatedAt: string },
+  consent: FlatConsent,
+  policy: RoutingPolicy,
+): RoutingResult {
+  const table = policy.categoryChannels[item.category];
+  const letter = isLetter(policy.categoryChannels, item.category);
+  const paperOnly = (reason: ReasonCode): RoutingResult => ({
+    channels: letter ? ["paper"] : [],
+    decisions: [
+      ...table.map((channel) => ({ channel, send: false, reason })),
+      letter
+        ? { channel: "paper" as const, send: true, reason }
+        : { channel: "paper" as const, send: false, reason: "sms_only_category" as const },
+    ],
+    notifyOffice: false,
+    failingChannels: [],
+  });
+
+  const generated = Date.parse(item.generatedAt);
+  if (generated < localMidnight(policy.electronicStartDate, policy.timezone))
+    return paperOnly("before_electronic_start");
+  if (item.category === "payment_demand" && policy.paymentDemandsOnPaper) return paperOnly("payment_demand_on_paper");
+  if (consent.status === "rejected") return paperOnly("rejected_by_office");
+  if (consent.status === "none") return paperOnly("no_consent");
+
+  const decisions: ChannelDecision[] = [];
+  const failingChannels: ElectronicChannel[] = [];
+  for (const channel of table) {
+    const state = consent.channels[channel];
+    const address = channel === "email" ? consent.email : consent.mobile;
+    if (!state.consented) {
+      decisions.push({ channel, send: false, reason: consent.status === "withdrawn" ? "withdrawn" : "no_consent" });
+    } else if (!address) {
+      decisions.push({ channel, send: false, reason: "no_contact" });
+    } else if (state.paperUntil && generated < Date.parse(state.paperUntil)) {
+      decisions.push({ channel, send: false, reason: "grace_period" });
+    } else if (state.health === "failing") {
+      decisions.push({ channel, send: false, reason: "contact_failing" });
+      failingChannels.push(channel);
+    } else {
+      decisions.push({ channel, send: true, reason: "consented" });
+    }
+  }
+
+  const electronic = decisions.filter((d) => d.send).map((d) => d.channel);
+  // A letter must reach the person: without email it goes on paper, even if an SMS went out.
+  const emailSent = electronic.includes("email");
+  const needsPaper = letter && !emailSent;
+  if (letter) {
+    const why = decisions.find((d) => d.channel === "email" && !d.send)?.reason ?? "no_electronic_channel";
+    decisions.push({ channel: "paper", send: needsPaper, reason: needsPaper ? why : "consented" });
+  } else {
+    decisions.push({ channel: "paper", send: false, reason: "sms_only_category" });
+  }
+  return {
+    channels: needsPaper ? [...electronic, "paper"] : electronic,
+    decisions,
+    notifyOffice: failingChannels.length > 0,
+    failingChannels,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Entry point: `bun gateway/main.ts`. Loads the config (a bad value stops here naming the key),
+ * starts the gateway, serves HTTP and shuts down cleanly on SIGTERM/SIGINT within 10 s.
+ */
+import { ConfigError, loadConfig } from "./config.ts";
+import { startGateway } from "./runtime.ts";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`e-Korespondencja: cannot start: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const gateway = await startGateway(config);
+const server = Bun.serve({
+  hostname: config.server.host,
+  port: config.server.port,
+  fetch: gateway.app.fetch,
+  idleTimeout: 60,
+});
+
+const base = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
+gateway.ctx.logger.info({ url: base }, "gateway listening");
+console.log(
+  [
+    "",
+    "e-Korespondencja gateway is running",
+    `  Kiosk UI:        ${base}/`,
+    `  Health:          ${base}/healthz`,
+    `  Data directory:  ${config.dataDir}`,
+    "",
+  ].join("\n"),
+);
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  gateway.ctx.logger.info({ signal }, "shutting down");
+  const force = setTimeout(() => {
+    gateway.ctx.logger.error("shutdown took longer than 10 s; exiting");
+    process.exit(1);
+  }, 9_500);
+  force.unref();
+  await server.stop(false);
+  await gateway.stop();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

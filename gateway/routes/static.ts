@@ -1,0 +1,42 @@
+/** Serves the built kiosk UI; unknown paths under it fall back to index.html (client routing). */
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import type { MiddlewareHandler } from "hono";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+  ".ico": "image/x-icon",
+};
+
+async function fileIfExists(path: string): Promise<Buffer | null> {
+  try {
+    if (!(await stat(path)).isFile()) return null;
+    return await readFile(path);
+  } catch {
+    return null;
+  }
+}
+
+export function serveUi(root: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
+    const path = normalize(decodeURIComponent(new URL(c.req.url).pathname)).replace(/^(\.\.[/\\])+/, "");
+    const candidate = join(root, path);
+    if (!candidate.startsWith(root)) return next();
+    const body = (await fileIfExists(candidate)) ?? (await fileIfExists(join(candidate, "index.html")));
+    const file = body ? (extname(candidate) ? candidate : join(candidate, "index.html")) : join(root, "index.html");
+    const content = body ?? (extname(path) ? null : await fileIfExists(join(root, "index.html")));
+    if (!content) return next();
+    const immutable = path.startsWith("/assets/");
+    return c.body(new Uint8Array(content), 200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-store",
+    });
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Builds the gateway from a validated config: database, register verification, demo data,
+ * health probes and the background parts (devices, workers). `stop()` undoes it in reverse.
+ */
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { integrityCheck, openDb } from "../db/client.ts";
+import { owners } from "../db/schema/index.ts";
+import { createApp } from "./app.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { GatewayContext } from "./context.ts";
+import { demoOwnersRegister } from "./demo/ownersRegister.ts";
+import { HealthRegistry } from "./health.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { importOwners } from "./services/importOwners.ts";
+import { ConsentRegister } from "./services/register.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface Stoppable {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+export interface Gateway {
+  ctx: GatewayContext;
+  app: ReturnType<typeof createApp>;
+  /** Background parts started by the runtime, stopped in reverse order. */
+  parts: Stoppable[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const database = openDb(join(config.dataDir, "gateway.sqlite"));
+  const core = { db: database.db, clock, config, logger };
+  const register = new ConsentRegister(core);
+  const health = new HealthRegistry();
+  const ctx: GatewayContext = { ...core, database, register, health, uiDir: join(ROOT, "kiosk-ui", "dist") };
+
+  const chain = register.verify();
+  logger.info({ chain }, chain.ok ? "register chain verified" : "register chain BROKEN");
+
+  health.register("db", () => {
+    const started = performance.now();
+    database.sqlite.query("SELECT 1").get();
+    return { status: "ok", latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  });
+  health.register("register", () =>
+    register.status.ok
+      ? {
+          status: "ok",
+          events: register.status.events,
+          headSeq: register.status.headSeq,
+          acknowledgedBreaks: register.status.acknowledgedBreaks,
+        }
+      : {
+          status: "down",
+          firstBadSeq: register.status.firstBadSeq,
+          kind: register.status.kind,
+          action: "run `npm run register -- verify` and, after investigating, `npm run register -- acknowledge`",
+        },
+  );
+
+  if (config.demo && database.db.select({ id: owners.id }).from(owners).limit(1).all().length === 0) {
+    loadDemoRegister(ctx);
+  }
+
+  const parts: Stoppable[] = [];
+  const app = createApp(ctx);
+  let stopped = false;
+  return {
+    ctx,
+    app,
+    parts,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const part of [...parts].reverse()) {
+        try {
+          await part.stop();
+        } catch (err) {
+          logger.warn({ err, part: part.name }, "part failed to stop cleanly");
+        }
+      }
+      database.close();
+      logger.info("gateway stopped");
+    },
+  };
+}
+
+function loadDemoRegister(ctx: GatewayContext): void {
+  const demo = demoOwnersRegister();
+  importOwners(ctx, demo);
+  const lines = [
+    "# Demo owners register: flat, owners' surnames, verification code (last 6 digits of the flat's bank account)",
+    ...demo.codes.map(
+      (c) => `${c.flatCode.padEnd(12)} ${c.label.padEnd(32)} ${c.surnames.join(" / ").padEnd(34)} ${c.code}`,
+    ),
+  ];
+  writeFileSync(join(ctx.config.dataDir, "demo-owners.txt"), `${lines.join("\n")}\n`);
+  ctx.logger.info(
+    { flats: demo.flats.length, owners: demo.owners.length },
+    "demo owners register loaded (see var/demo-owners.txt)",
+  );
+}
+
+export { integrityCheck };
