@@ -1,8 +1,47 @@
 /** Everything a route or worker may need, built once in runtime.ts and passed down. */
 import type { OpenedDb } from "../db/client.ts";
-import type { CoreDeps } from "./deps.ts";
+import type { CoreDeps, Tx } from "./deps.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { ConsentRegister } from "./services/register.ts";
+
+/** What a confirmation slip says; built by the enrolment/withdrawal verbs (see receipts/). */
+export interface ReceiptInput {
+  action: "enrolment" | "update" | "withdrawal";
+  eventSeq: number;
+  eventHash: string;
+  flatCode: string;
+  /** Human address, e.g. "ul. Kelecka 10 kl. A m. 12". */
+  flatLabel: string;
+  ownerName: string;
+  email: string | null;
+  mobile: string | null;
+  /** Electronic channels in force after this action. */
+  channels: Array<"email" | "sms">;
+  /** ISO instant from which email/SMS replace paper (null when nothing electronic remains). */
+  electronicFrom: string | null;
+  consentVersion: string | null;
+  /** The kiosk language the resident used (pl, en, uk). */
+  language: string;
+  occurredAt: string;
+}
+
+export interface IssuedReceipt {
+  /** "<kiosk id>-<sequence>" */
+  number: string;
+  /** The text encoded in the slip's QR code (verifiable signature). */
+  qr: string;
+}
+
+export type PrintOutcome = { status: "printed" } | { status: "failed"; reason: string } | { status: "pending" };
+
+/** Implemented by gateway/receipts (issue: signed confirmation slip). */
+export interface ReceiptService {
+  /** Signs and stores the receipt inside the caller's transaction. */
+  issue(tx: Tx, input: ReceiptInput): IssuedReceipt;
+  /** Prints after commit; never throws: a printer problem queues a reprint. */
+  print(number: string): Promise<PrintOutcome>;
+  printStatus(number: string): PrintOutcome;
+}
 
 export interface GatewayContext extends CoreDeps {
   database: OpenedDb;
@@ -10,4 +49,5 @@ export interface GatewayContext extends CoreDeps {
   health: HealthRegistry;
   /** Directory of the built kiosk UI (served at `/`). */
   uiDir: string;
+  receipts?: ReceiptService;
 }
