@@ -120,6 +120,16 @@ export const configSchema = z.object({
       keyId: z.string().optional(),
       secret: z.string().optional(),
       timestampWindowSeconds: z.coerce.number().int().min(30).default(300),
+      /** Demo mode's `demo-office` key secret (env OFFICE_DEMO_SECRET); generated and stored when unset. */
+      demoSecret: z.string().min(16).optional(),
+      maxBatchItems: z.coerce.number().int().min(1).max(50_000).default(10_000),
+      maxAttachmentBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+      maxBodyBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+      pushBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
+      pushIntervalMs: z.coerce.number().int().min(10).default(2_000),
+      pushBackoffBaseMs: z.coerce.number().int().min(1).default(1_000),
+      pushBackoffMaxMs: z.coerce.number().int().min(1).default(300_000),
+      pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
     })
     .prefault({}),
   consent: z
@@ -155,6 +165,7 @@ const ENV_KEYS: Record<string, string> = {
   LOG_LEVEL: "logLevel",
   KIOSK_ID: "kioskId",
   OFFICE_URL: "office.url",
+  OFFICE_DEMO_SECRET: "office.demoSecret",
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
