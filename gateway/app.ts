@@ -6,12 +6,13 @@ import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { kioskRoutes } from "./routes/kiosk.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { serveUi } from "./routes/static.ts";
 
 /** The kiosk-facing API; its type feeds the typed `hc` client in kiosk-ui. */
-export function createApi(_ctx: GatewayContext) {
-  return new Hono().route("/contacts", contactsRoutes).route("/sms", smsRoutes);
+export function createApi(ctx: GatewayContext) {
+  return new Hono().route("/contacts", contactsRoutes).route("/sms", smsRoutes).route("/kiosk", kioskRoutes(ctx));
 }
 
 export type KioskApi = ReturnType<typeof createApi>;

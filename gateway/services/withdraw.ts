@@ -1,0 +1,72 @@
+/**
+ * Withdrawal at the kiosk (GDPR art. 7(3): as easy as giving consent): SMS only, email only, or
+ * everything. Takes effect immediately; the slip confirms it.
+ */
+
+import type { GatewayContext } from "../context.ts";
+import type { ElectronicChannel } from "../domain/categories.ts";
+import { KioskError } from "../errors.ts";
+import { requireEligible } from "./eligibleOwner.ts";
+import { flatLabel } from "./flatDirectory.ts";
+import { previousAnswer, rememberAnswer } from "./kioskIdempotency.ts";
+import { type StatusView, statusView } from "./statusView.ts";
+
+export interface WithdrawInput {
+  flatCode: string;
+  ownerId: string;
+  idempotencyKey: string;
+  channels: ElectronicChannel[] | "all";
+  language: string;
+}
+
+export interface WithdrawResult {
+  eventSeq: number;
+  receipt: { number: string; qr: string } | null;
+  status: StatusView;
+}
+
+export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawResult {
+  const earlier = previousAnswer<WithdrawResult>(ctx.db, input.idempotencyKey);
+  if (earlier) return earlier;
+  const nowIso = ctx.clock.now().toISOString();
+
+  const result = ctx.db.transaction((tx) => {
+    const owner = requireEligible(tx, input.flatCode, input.ownerId);
+    const current = ctx.register.stateOf(input.flatCode, null, tx);
+    const active = (["email", "sms"] as const).filter((c) => current.channels[c].consented);
+    const requested = input.channels === "all" ? active : input.channels.filter((c) => active.includes(c));
+    if (current.status !== "active" || requested.length === 0) {
+      throw new KioskError("NOT_ENROLLED", "nothing to withdraw for this flat");
+    }
+    // Any owner may withdraw the flat's electronic delivery: it only ever falls back to paper.
+    const event = ctx.register.append(
+      tx,
+      { type: "withdrawn", payload: { channels: input.channels === "all" ? "all" : requested, via: "kiosk" } },
+      input.flatCode,
+      input.ownerId,
+    );
+    const after = ctx.register.stateOf(input.flatCode, null, tx);
+    const receipt =
+      ctx.receipts?.issue(tx, {
+        action: "withdrawal",
+        eventSeq: event.seq,
+        eventHash: event.hash,
+        flatCode: input.flatCode,
+        flatLabel: flatLabel(tx, input.flatCode),
+        ownerName: `${owner.firstName} ${owner.surname}`,
+        email: after.email,
+        mobile: after.mobile,
+        channels: (["email", "sms"] as const).filter((c) => after.channels[c].consented),
+        electronicFrom: null,
+        consentVersion: after.consentVersion,
+        language: input.language,
+        occurredAt: event.occurredAt,
+      }) ?? null;
+    const answer: WithdrawResult = { eventSeq: event.seq, receipt, status: statusView(after, input.ownerId) };
+    rememberAnswer(tx, input.idempotencyKey, answer, nowIso);
+    return answer;
+  });
+  ctx.logger.info({ flat: input.flatCode, seq: result.eventSeq }, "kiosk withdrawal committed");
+  if (result.receipt && ctx.receipts) void ctx.receipts.print(result.receipt.number);
+  return result;
+}
