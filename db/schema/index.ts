@@ -6,4 +6,5 @@ export * from "./office.ts";
 export * from "./outbox.ts";
 export * from "./owners.ts";
 export * from "./register.ts";
+export * from "./sms.ts";
 export * from "./verification.ts";
