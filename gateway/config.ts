@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ANNOUNCEMENT_CHANNELS, CATEGORIES, ELECTRONIC_CHANNELS } from "./domain/categories.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM");
@@ -93,6 +93,14 @@ export const configSchema = z.object({
       pool: z.coerce.number().int().min(1).max(20).default(3),
       from: z.string().default("korespondencja@naszdom.radom.pl"),
       replyTo: z.string().default("biuro@naszdom.radom.pl"),
+      /** Right-hand side of Message-IDs (`<outbox id@domain>`); default: kiosk id + the From domain. */
+      messageIdDomain: z.string().optional(),
+      /** VERP envelope sender, e.g. "bounces@naszdom.radom.pl" → MAIL FROM bounces+<outbox id>@… */
+      bounceAddress: z.string().optional(),
+      /** Connection, greeting and socket timeout of the SMTP client. */
+      timeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
+      /** Sending rate limit (0 = only the pool limits it). */
+      perMinute: z.coerce.number().int().min(0).default(0),
       imap: z
         .object({
           host: z.string(),
@@ -101,8 +109,26 @@ export const configSchema = z.object({
           user: z.string(),
           pass: z.string(),
           mailbox: z.string().default("INBOX"),
+          pollSeconds: z.coerce.number().int().min(1).default(60),
         })
         .optional(),
+    })
+    .prefault({}),
+  outbox: z
+    .object({
+      /** A claimed row not confirmed within this time is claimed again (the worker crashed). */
+      leaseSeconds: z.coerce.number().int().min(1).max(3600).default(120),
+      /** Fallback poll; new rows wake the workers at once. */
+      pollMs: z.coerce.number().int().min(10).max(60_000).default(1000),
+      retryBaseSeconds: z.coerce.number().min(0.01).default(30),
+      retryMaxSeconds: z.coerce.number().min(0.01).default(3600),
+      /** Messages in flight at once per channel. */
+      concurrency: z
+        .object({
+          email: z.coerce.number().int().min(1).max(100).default(6),
+          sms: z.coerce.number().int().min(1).max(20).default(2),
+        })
+        .prefault({}),
     })
     .prefault({}),
   printer: z

@@ -2,6 +2,7 @@
  * Contact rules: Polish and foreign mobile numbers to E.164, email syntax as browsers check it,
  * and "did you mean" suggestions for the domains Polish residents actually use.
  */
+import { parsePhoneNumberFromString as parseAnyNumber } from "libphonenumber-js/min";
 import { parsePhoneNumberFromString } from "libphonenumber-js/mobile";
 
 export type MobileCheck =
@@ -18,10 +19,11 @@ export function checkMobile(input: string): MobileCheck {
   const digits = compact.replace(/\D/g, "");
   if (digits.length < 9) return { valid: false, reason: "too_short" };
   if (digits.length > 15) return { valid: false, reason: "too_long" };
+  // The mobile metadata only knows mobile ranges: a number valid there is a mobile. A number it
+  // rejects but the general metadata accepts is a landline, toll-free or similar.
   const phone = parsePhoneNumberFromString(compact, "PL");
-  if (!phone) return { valid: false, reason: "invalid" };
-  if (!phone.isValid()) {
-    return { valid: false, reason: phone.isPossible() ? "invalid" : digits.length > 12 ? "too_long" : "invalid" };
+  if (!phone?.isValid()) {
+    return { valid: false, reason: parseAnyNumber(compact, "PL")?.isValid() ? "not_mobile" : "invalid" };
   }
   const type = phone.getType();
   if (type !== "MOBILE" && type !== "FIXED_LINE_OR_MOBILE") return { valid: false, reason: "not_mobile" };

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { checkEmail, checkMobile } from "../domain/contacts.ts";
 import { validate } from "./validate.ts";
 

@@ -1,6 +1,6 @@
 /** The kiosk's API: configuration, flat directory, identification, enrolment, withdrawal, status. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
 import { consentTexts } from "../domain/consentText.ts";
 import { enrol } from "../services/enrol.ts";

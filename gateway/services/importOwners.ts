@@ -4,7 +4,7 @@
  * disappear lose eligibility while their consent events stay in the register.
  */
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { buildings, flats, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
