@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from "./config.ts";
 import { startGateway } from "./runtime.ts";
+import { createNotifier } from "./systemd/notify.ts";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -37,6 +38,10 @@ console.log(
   ].join("\n"),
 );
 
+// Under systemd (Type=notify): READY=1 now, WATCHDOG=1 while db and register are healthy.
+const notifier = createNotifier(gateway.ctx);
+await notifier?.ready(`listening on ${base}`);
+
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
@@ -47,6 +52,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 9_500);
   force.unref();
+  await notifier?.stop();
   await server.stop(false);
   await gateway.stop();
   process.exit(0);
