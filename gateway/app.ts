@@ -5,14 +5,21 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
+import { devMailRoutes } from "./routes/devMail.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { kioskRoutes } from "./routes/kiosk.ts";
+import { officeRoutes } from "./routes/office/index.ts";
+import { kioskKeysRoutes, receiptsRoutes } from "./routes/receipts.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { serveUi } from "./routes/static.ts";
 
 /** The kiosk-facing API; its type feeds the typed `hc` client in kiosk-ui. */
 export function createApi(ctx: GatewayContext) {
-  return new Hono().route("/contacts", contactsRoutes).route("/sms", smsRoutes).route("/kiosk", kioskRoutes(ctx));
+  return new Hono()
+    .route("/contacts", contactsRoutes)
+    .route("/sms", smsRoutes)
+    .route("/kiosk", kioskRoutes(ctx))
+    .route("/receipts", receiptsRoutes(ctx));
 }
 
 export type KioskApi = ReturnType<typeof createApi>;
@@ -43,7 +50,10 @@ export function createApp(ctx: GatewayContext) {
   );
 
   app.route("/", healthRoutes(ctx));
+  app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));
+  app.route("/office/v1", officeRoutes(ctx));
+  if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));
   return app;
 }

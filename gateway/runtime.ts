@@ -14,6 +14,9 @@ import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
 import { HealthRegistry } from "./health.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { startMessaging } from "./messaging/start.ts";
+import { startOffice } from "./office/start.ts";
+import { startReceipts } from "./receipts/startReceipts.ts";
 import { importOwners } from "./services/importOwners.ts";
 import { ConsentRegister } from "./services/register.ts";
 
@@ -75,6 +78,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   }
 
   const parts: Stoppable[] = [];
+  parts.push(...startOffice(ctx).stops);
+  const receiptsPart = await startReceipts(ctx);
+  ctx.receipts = receiptsPart.service;
+  parts.push(receiptsPart);
+  await startMessaging(ctx, parts);
   const app = createApp(ctx);
   let stopped = false;
   return {

@@ -1,0 +1,142 @@
+/**
+ * A signed HTTP client for the office API (used by the reference CLI, the push sync's twin in
+ * tests, and the benchmarks). It corrects its own clock from a `timestamp_skew` answer and
+ * retries transport failures and 5xx with backoff; every retry is a new nonce, and every office
+ * endpoint is idempotent, so a retry after a lost response is safe.
+ */
+import { signRequest } from "./signing.ts";
+
+export interface OfficeKey {
+  keyId: string;
+  secret: string;
+}
+
+export interface ClientOptions {
+  /** e.g. `http://127.0.0.1:8080/office/v1` */
+  baseUrl: string;
+  key: OfficeKey;
+  /** Seconds added to the local clock (tests skew it on purpose; the client corrects it). */
+  clockOffsetSeconds?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export class OfficeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = "OfficeApiError";
+  }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class OfficeClient {
+  clockOffsetSeconds: number;
+  private readonly base: URL;
+  /** Attempts that failed on the network or with 5xx and were retried (for tests and progress). */
+  retried = 0;
+
+  constructor(private readonly options: ClientOptions) {
+    this.clockOffsetSeconds = options.clockOffsetSeconds ?? 0;
+    this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
+  }
+
+  private nowSeconds(): number {
+    return (this.options.now ?? Date.now)() / 1000 + this.clockOffsetSeconds;
+  }
+
+  /** One signed request; answers the raw response (any status) after transport retries. */
+  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+    const url = new URL(path.replace(/^\//, ""), this.base);
+    const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+    const retries = this.options.retries ?? 8;
+    let skewCorrected = false;
+    for (let attempt = 0; ; attempt++) {
+      const signed = signRequest(
+        this.options.key,
+        { method, pathWithQuery: url.pathname + url.search, body: text },
+        this.nowSeconds(),
+      );
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: { ...signed, ...(text ? { "content-type": "application/json" } : {}), ...headers },
+          body: text || undefined,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        });
+      } catch (err) {
+        if (attempt >= retries) throw err;
+        this.retried++;
+        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        continue;
+      }
+      let answer: string;
+      try {
+        answer = await response.text();
+      } catch (err) {
+        // The connection was cut mid-answer: the server may have applied it; retrying is safe.
+        if (attempt >= retries) throw err;
+        this.retried++;
+        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        continue;
+      }
+      if (response.status === 401 && !skewCorrected) {
+        const parsed = safeJson(answer) as { error?: { code?: string }; server_time?: number } | undefined;
+        if (parsed?.error?.code === "timestamp_skew" && typeof parsed.server_time === "number") {
+          this.clockOffsetSeconds += parsed.server_time - this.nowSeconds();
+          skewCorrected = true;
+          continue;
+        }
+      }
+      if (response.status >= 500 && attempt < retries) {
+        this.retried++;
+        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        continue;
+      }
+      return { status: response.status, headers: response.headers, text: answer };
+    }
+  }
+
+  /** A signed request that must succeed (2xx); answers the parsed JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: callers name the answer type they expect
+  async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.raw(method, path, body);
+    const parsed = safeJson(res.text) as { error?: { code?: string; message?: string } } | undefined;
+    if (res.status < 200 || res.status >= 300) {
+      throw new OfficeApiError(
+        res.status,
+        parsed?.error?.code ?? "http_error",
+        parsed?.error?.message ?? res.text.slice(0, 200),
+        parsed,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+export function backoff(attempt: number, baseMs: number, maxMs = 30_000): number {
+  // Full jitter: a random wait up to the exponential bound.
+  return Math.random() * Math.min(maxMs, baseMs * 2 ** attempt);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The office side of the runtime: the demo office key (printed at start) and, when `office.url`
+ * is set, the push sync with its `office_sync` health part.
+ */
+import { ConfigError } from "../config.ts";
+import type { GatewayContext } from "../context.ts";
+import { ensureDemoOfficeKey } from "../services/ensureDemoOfficeKey.ts";
+import { OfficePush } from "./push.ts";
+
+export interface OfficeParts {
+  push: OfficePush | null;
+  stops: Array<{ name: string; stop(): Promise<void> }>;
+}
+
+export function startOffice(ctx: GatewayContext, print: (line: string) => void = console.log): OfficeParts {
+  if (ctx.config.demo) {
+    const key = ensureDemoOfficeKey(ctx);
+    ctx.logger.info({ keyId: key.keyId, source: key.source }, "demo office key ready");
+    if (ctx.config.logLevel !== "silent") {
+      print(
+        [
+          "",
+          `Office API demo key: X-Office-Key: ${key.keyId}`,
+          `  secret (${key.source === "environment" ? "from OFFICE_DEMO_SECRET" : key.source === "stored" ? "stored in the database" : "generated now, stored"}): ${key.secret}`,
+        ].join("\n"),
+      );
+    }
+  }
+  const { url, keyId, secret } = ctx.config.office;
+  if (!url) {
+    ctx.health.register("office_sync", () => ({ status: "not_configured", mode: "pull only (office.url unset)" }));
+    return { push: null, stops: [] };
+  }
+  if (!keyId) throw new ConfigError("office.keyId", "is required when office.url is set");
+  if (!secret) throw new ConfigError("office.secret", "is required when office.url is set");
+  const push = new OfficePush(ctx);
+  ctx.health.register("office_sync", () => push.health());
+  push.start();
+  ctx.logger.info({ target: new URL(url).origin }, "office push sync started");
+  return { push, stops: [{ name: "office-push", stop: () => push.stop() }] };
+}

@@ -1,0 +1,30 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import * as z from "zod";
+import { correspondence } from "../../../db/schema/index.ts";
+import type { GatewayContext } from "../../context.ts";
+import { KioskError } from "../../errors.ts";
+import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { type CorrespondenceItem, routeCorrespondence } from "../../services/routeCorrespondence.ts";
+import { validate } from "../validate.ts";
+
+/** `POST /correspondence`: a batch; each item is checked on its own and answered on its own. */
+export function correspondenceRoutes(ctx: GatewayContext) {
+  const batch = z.object({
+    items: z.array(z.record(z.string(), z.unknown())).min(1).max(ctx.config.office.maxBatchItems),
+  });
+  return new Hono<OfficeAuthEnv>()
+    .post("/", validate("json", batch), (c) => {
+      const items = c.req.valid("json").items as unknown as CorrespondenceItem[];
+      return c.json(routeCorrespondence(ctx, { items }));
+    })
+    .get("/:id", (c) => {
+      const row = ctx.db
+        .select()
+        .from(correspondence)
+        .where(eq(correspondence.id, c.req.param("id")))
+        .get();
+      if (!row) throw new KioskError("NOT_FOUND", "no such correspondence item");
+      return c.json(JSON.parse(row.decision));
+    });
+}

@@ -1,0 +1,38 @@
+/** `/office/v1`: every route behind the HMAC signature, except the OpenAPI document. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { GatewayContext } from "../../context.ts";
+import { type OfficeAuthEnv, officeAuth } from "../../office/auth.ts";
+import { correspondenceRoutes } from "./correspondence.ts";
+import { decisionsRoutes } from "./decisions.ts";
+import { deliveriesRoutes } from "./deliveries.ts";
+import { monitoringRoutes } from "./monitoring.ts";
+import { openApiDocument } from "./openapi.ts";
+import { ownersRoutes } from "./owners.ts";
+import { paperRoutes } from "./paper.ts";
+import { registerRoutes } from "./register.ts";
+
+export function officeRoutes(ctx: GatewayContext) {
+  const app = new Hono<OfficeAuthEnv>();
+  app.get("/openapi.json", (c) => c.json(openApiDocument(ctx.config)));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: ctx.config.office.maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          { error: { code: "payload_too_large", message: `body over ${ctx.config.office.maxBodyBytes} bytes` } },
+          413,
+        ),
+    }),
+  );
+  app.use("*", officeAuth(ctx));
+  app.route("/owners", ownersRoutes(ctx));
+  app.route("/register/decisions", decisionsRoutes(ctx));
+  app.route("/register", registerRoutes(ctx));
+  app.route("/correspondence", correspondenceRoutes(ctx));
+  app.route("/deliveries", deliveriesRoutes(ctx));
+  app.route("/paper", paperRoutes(ctx));
+  app.route("/", monitoringRoutes(ctx));
+  return app;
+}

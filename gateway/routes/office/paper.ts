@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import * as z from "zod";
+import type { GatewayContext } from "../../context.ts";
+import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { paperCsv, paperList } from "../../services/paperList.ts";
+import { validate } from "../validate.ts";
+
+const query = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+    .optional(),
+});
+
+export function localDate(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
+}
+
+/** `GET /paper?date=`: what goes by post that day (JSON, or CSV with `Accept: text/csv`). */
+export function paperRoutes(ctx: GatewayContext) {
+  return new Hono<OfficeAuthEnv>().get("/", validate("query", query), (c) => {
+    const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
+    const items = paperList(ctx, { date });
+    if ((c.req.header("accept") ?? "").includes("text/csv")) {
+      return c.body(paperCsv(items), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="paper-${date}.csv"`,
+      });
+    }
+    return c.json({ date, count: items.length, items });
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * What must go by post for one (local) day: letters routed to paper when they arrived, and
+ * electronic messages that fell back to paper that day, each with its reason and the address.
+ */
+import { and, eq, gte, inArray, lt } from "drizzle-orm";
+import {
+  buildings,
+  correspondence,
+  deliveries,
+  flats,
+  outbox,
+  owners,
+  ownershipShares,
+} from "../../db/schema/index.ts";
+import type { CoreDeps } from "../deps.ts";
+import { localMidnight } from "../domain/routing.ts";
+
+export interface PaperItem {
+  correspondence_id: string;
+  flat: string;
+  address: string;
+  owners: string[];
+  category: string;
+  subject: string;
+  generated_at: string;
+  /** Routing reason (grace_period, no_consent, payment_demand_on_paper, ...) or the delivery failure. */
+  reason: string;
+  /** "routed" when decided on arrival, "fallback" when an email/SMS failed. */
+  source: "routed" | "fallback";
+  at: string;
+}
+
+export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: string }): PaperItem[] {
+  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(localMidnight(input.date, deps.config.timezone)).toISOString();
+  const to = new Date(localMidnight(next, deps.config.timezone)).toISOString();
+  const found = new Map<string, { reason: string; source: PaperItem["source"]; at: string }>();
+  const rows = deps.db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.status, "paper"), gte(deliveries.at, from), lt(deliveries.at, to)))
+    .all();
+  for (const r of rows) {
+    if (!r.correspondenceId || found.has(r.correspondenceId)) continue;
+    const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
+    found.set(r.correspondenceId, {
+      reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
+      source: routed ? "routed" : "fallback",
+      at: r.at,
+    });
+  }
+  // Messages the workers moved to paper without a delivery row still belong on the list.
+  for (const r of deps.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.status, "paper"), gte(outbox.updatedAt, from), lt(outbox.updatedAt, to)))
+    .all()) {
+    if (!r.correspondenceId || found.has(r.correspondenceId)) continue;
+    found.set(r.correspondenceId, {
+      reason: `${r.channel}_failed${r.lastError ? `: ${r.lastError}` : ""}`,
+      source: "fallback",
+      at: r.updatedAt,
+    });
+  }
+  const ids = [...found.keys()];
+  if (ids.length === 0) return [];
+  const letters = new Map<string, typeof correspondence.$inferSelect>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of deps.db
+      .select()
+      .from(correspondence)
+      .where(inArray(correspondence.id, ids.slice(i, i + 500)))
+      .all())
+      letters.set(row.id, row);
+  }
+  const addresses = new Map(
+    deps.db
+      .select({
+        code: flats.code,
+        address: buildings.address,
+        city: buildings.city,
+        staircase: flats.staircase,
+        number: flats.number,
+      })
+      .from(flats)
+      .innerJoin(buildings, eq(flats.buildingId, buildings.id))
+      .all()
+      .map((f) => [f.code, `${f.address} kl. ${f.staircase} m. ${f.number}, ${f.city}`]),
+  );
+  const ownerNames = new Map<string, string[]>();
+  for (const s of deps.db
+    .select({ flat: ownershipShares.flatCode, first: owners.firstName, surname: owners.surname })
+    .from(ownershipShares)
+    .innerJoin(owners, eq(owners.id, ownershipShares.ownerId))
+    .where(and(eq(ownershipShares.active, true), eq(owners.active, true)))
+    .all()) {
+    ownerNames.set(s.flat, [...(ownerNames.get(s.flat) ?? []), `${s.first} ${s.surname}`]);
+  }
+  const items: PaperItem[] = [];
+  for (const [id, why] of found) {
+    const letter = letters.get(id);
+    if (!letter) continue;
+    items.push({
+      correspondence_id: id,
+      flat: letter.flatCode,
+      address: addresses.get(letter.flatCode) ?? letter.flatCode,
+      owners: ownerNames.get(letter.flatCode) ?? [],
+      category: letter.category,
+      subject: letter.subject,
+      generated_at: letter.generatedAt,
+      reason: why.reason,
+      source: why.source,
+      at: why.at,
+    });
+  }
+  return items.sort(
+    (a, b) => a.address.localeCompare(b.address, "pl") || a.correspondence_id.localeCompare(b.correspondence_id),
+  );
+}
+
+const CSV_COLUMNS: Array<keyof PaperItem> = [
+  "correspondence_id",
+  "flat",
+  "address",
+  "owners",
+  "category",
+  "subject",
+  "generated_at",
+  "reason",
+  "source",
+  "at",
+];
+
+function csvCell(value: unknown): string {
+  const text = Array.isArray(value) ? value.join("; ") : String(value ?? "");
+  return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180 CSV with a header row (UTF-8; CRLF line ends). */
+export function paperCsv(items: PaperItem[]): string {
+  const lines = [CSV_COLUMNS.join(","), ...items.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,291 @@
+/**
+ * Takes a batch of correspondence from the office: decides each item's channels (consent as of
+ * `generated_at`, narrowed by what the resident has withdrawn since), queues email/SMS in the
+ * same transaction, records paper items, and stores the answer. Idempotent by item id: a repeat
+ * returns the stored first answer and queues nothing.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { inArray } from "drizzle-orm";
+import { correspondence, deliveries, flats } from "../../db/schema/index.ts";
+import type { CoreDeps, Tx } from "../deps.ts";
+import { CATEGORIES, type Category, type ElectronicChannel } from "../domain/categories.ts";
+import { consentAsOf, type FlatConsent } from "../domain/consentState.ts";
+import { type ReasonCode, type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
+import { enqueueMessage } from "../messaging/outbox.ts";
+import type { ConsentRegister } from "./register.ts";
+
+export interface CorrespondenceAttachment {
+  filename: string;
+  /** The PDF, base64. */
+  content_base64: string;
+}
+
+export interface CorrespondenceItem {
+  id: string;
+  flat: string;
+  category: Category;
+  generated_at: string;
+  subject: string;
+  text: string;
+  /** Short text for SMS channels; the letter text is used when absent. */
+  sms_text?: string;
+  attachments?: CorrespondenceAttachment[];
+}
+
+export type ItemAnswer =
+  | {
+      id: string;
+      status: "accepted";
+      flat: string;
+      channels: Array<"email" | "sms" | "paper">;
+      decisions: Array<{ channel: "email" | "sms" | "paper"; send: boolean; reason: ReasonCode }>;
+      messages: Array<{ channel: ElectronicChannel; message_id: string }>;
+      paper: boolean;
+      paper_reason: ReasonCode | null;
+      notify_office: boolean;
+      failing_channels: ElectronicChannel[];
+      received_at: string;
+    }
+  | { id: string; status: "rejected"; error: { code: string; message: string } };
+
+export interface BatchAnswer {
+  items: ItemAnswer[];
+  /** Ids already known: their stored first answer is returned and nothing is sent again. */
+  repeated: string[];
+}
+
+const ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export function policyOf(config: CoreDeps["config"]): RoutingPolicy {
+  return {
+    electronicStartDate: config.rules.electronicStartDate,
+    paymentDemandsOnPaper: config.rules.paymentDemandsOnPaper,
+    categoryChannels: config.rules.categoryChannels as RoutingPolicy["categoryChannels"],
+    timezone: config.timezone,
+  };
+}
+
+/** The consent as of generation, but never sending where the resident has since withdrawn. */
+export function effectiveConsent(asOf: FlatConsent, current: FlatConsent): FlatConsent {
+  const out = structuredClone(asOf);
+  if (current.status === "rejected" || current.status === "withdrawn") out.status = current.status;
+  for (const channel of ["email", "sms"] as const) {
+    const now = current.channels[channel];
+    if (!now.consented) {
+      out.channels[channel].consented = false;
+      continue;
+    }
+    out.channels[channel].health = now.health;
+  }
+  out.email = current.channels.email.consented ? current.email : null;
+  out.mobile = current.channels.sms.consented ? current.mobile : null;
+  return out;
+}
+
+function reject(id: string, code: string, message: string): ItemAnswer {
+  return { id, status: "rejected", error: { code, message } };
+}
+
+function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "");
+  return cleaned.slice(0, 80) || "attachment.pdf";
+}
+
+type Prepared = { item: CorrespondenceItem; files: Array<{ filename: string; bytes: Buffer }> };
+
+function check(item: CorrespondenceItem, maxBytes: number, knownFlats: Set<string>): Prepared | ItemAnswer {
+  const id = typeof item?.id === "string" ? item.id : "";
+  if (!ID.test(id)) return reject(id, "bad_id", "id: 1-100 characters A-Z a-z 0-9 . _ : -");
+  if (typeof item.flat !== "string" || !knownFlats.has(item.flat))
+    return reject(id, "unknown_flat", `flat ${item.flat} is not in the owners register`);
+  if (!(CATEGORIES as readonly string[]).includes(item.category))
+    return reject(id, "bad_category", `category must be one of ${CATEGORIES.join(", ")}`);
+  if (typeof item.generated_at !== "string" || Number.isNaN(Date.parse(item.generated_at)))
+    return reject(id, "bad_generated_at", "generated_at must be an ISO date or date-time");
+  if (typeof item.subject !== "string" || item.subject.length < 1 || item.subject.length > 300)
+    return reject(id, "bad_subject", "subject: 1-300 characters");
+  if (typeof item.text !== "string" || item.text.length > 100_000)
+    return reject(id, "bad_text", "text: up to 100000 characters");
+  if (item.sms_text !== undefined && (typeof item.sms_text !== "string" || item.sms_text.length > 1000))
+    return reject(id, "bad_sms_text", "sms_text: up to 1000 characters");
+  const files: Prepared["files"] = [];
+  for (const [n, a] of (item.attachments ?? []).entries()) {
+    if (typeof a?.filename !== "string" || typeof a.content_base64 !== "string")
+      return reject(id, "bad_attachment", `attachments.${n}: { filename, content_base64 } expected`);
+    if ((a.content_base64.length * 3) / 4 > maxBytes + 4)
+      return reject(id, "attachment_too_large", `attachments.${n}: larger than ${maxBytes} bytes`);
+    const bytes = Buffer.from(a.content_base64, "base64");
+    if (bytes.length > maxBytes)
+      return reject(id, "attachment_too_large", `attachments.${n}: larger than ${maxBytes} bytes`);
+    if (bytes.subarray(0, 5).toString("latin1") !== "%PDF-")
+      return reject(id, "attachment_not_pdf", `attachments.${n}: only PDF files are accepted`);
+    files.push({ filename: safeName(a.filename), bytes });
+  }
+  return { item, files };
+}
+
+export function routeCorrespondence(
+  deps: CoreDeps & { register: ConsentRegister },
+  input: { items: CorrespondenceItem[] },
+): BatchAnswer {
+  const { db, clock, config } = deps;
+  const ids = input.items.map((i) => i?.id).filter((id): id is string => typeof id === "string");
+  const known = new Map<string, ItemAnswer>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of db
+      .select({ id: correspondence.id, decision: correspondence.decision })
+      .from(correspondence)
+      .where(inArray(correspondence.id, ids.slice(i, i + 500)))
+      .all()) {
+      known.set(row.id, JSON.parse(row.decision));
+    }
+  }
+  const knownFlats = new Set(
+    db
+      .select({ code: flats.code })
+      .from(flats)
+      .all()
+      .map((f) => f.code),
+  );
+  const policy = policyOf(config);
+  const now = clock.now().toISOString();
+  // Each slot is either answered now (repeat, invalid) or waits for the id's decision below.
+  const slots: Array<ItemAnswer | { pending: string }> = [];
+  const repeated: string[] = [];
+  const fresh: Prepared[] = [];
+  const seen = new Set<string>();
+  for (const item of input.items) {
+    const stored = typeof item?.id === "string" ? known.get(item.id) : undefined;
+    if (stored) {
+      slots.push(stored);
+      repeated.push(item.id);
+      continue;
+    }
+    const checked = check(item, config.office.maxAttachmentBytes, knownFlats);
+    if (!("item" in checked)) {
+      slots.push(checked);
+      continue;
+    }
+    if (seen.has(item.id)) repeated.push(item.id);
+    else fresh.push(checked);
+    seen.add(item.id);
+    slots.push({ pending: item.id });
+  }
+
+  const decided = new Map<string, ItemAnswer>();
+  const attachmentPaths = new Map<string, Array<{ filename: string; contentType: string; path: string }>>();
+  for (const { item, files } of fresh) {
+    if (files.length === 0) continue;
+    const dir = join(config.dataDir, "correspondence", safeName(item.id));
+    mkdirSync(dir, { recursive: true });
+    attachmentPaths.set(
+      item.id,
+      files.map((f, n) => {
+        const path = join(dir, `${n + 1}-${f.filename}`);
+        writeFileSync(path, f.bytes);
+        return { filename: f.filename, contentType: "application/pdf", path };
+      }),
+    );
+  }
+
+  db.transaction((tx) => {
+    const eventsByFlat = new Map<string, ReturnType<ConsentRegister["flatEvents"]>>();
+    for (const { item } of fresh) {
+      let events = eventsByFlat.get(item.flat);
+      if (!events) {
+        events = deps.register.flatEvents(item.flat, tx);
+        eventsByFlat.set(item.flat, events);
+      }
+      const asOf = consentAsOf(item.flat, events, item.generated_at, config.rules.graceDays);
+      const current = consentAsOf(item.flat, events, null, config.rules.graceDays);
+      const consent = effectiveConsent(asOf, current);
+      const answer = decide(tx, deps, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
+      decided.set(item.id, answer);
+    }
+  });
+
+  const items = slots.map((slot) => ("pending" in slot ? decided.get(slot.pending)! : slot));
+  deps.logger.info(
+    { items: items.length, fresh: fresh.length, repeated: repeated.length },
+    "office correspondence batch routed",
+  );
+  return { items, repeated };
+}
+
+function decide(
+  tx: Tx,
+  deps: CoreDeps,
+  item: CorrespondenceItem,
+  consent: FlatConsent,
+  policy: RoutingPolicy,
+  attachments: Array<{ filename: string; contentType: string; path: string }>,
+  now: string,
+): ItemAnswer {
+  const result = route({ category: item.category, generatedAt: item.generated_at }, consent, policy);
+  const messages: Array<{ channel: ElectronicChannel; message_id: string }> = [];
+  for (const channel of result.channels) {
+    if (channel === "paper") continue;
+    const recipient = channel === "email" ? consent.email : consent.mobile;
+    if (!recipient) continue;
+    const messageId = enqueueMessage(tx, deps.clock, {
+      id: `corr:${item.id}:${channel}`,
+      channel,
+      kind: item.category === "payment_reminder" ? "reminder" : "correspondence",
+      recipient,
+      subject: item.subject,
+      text: channel === "sms" ? (item.sms_text ?? item.text) : item.text,
+      attachments: channel === "email" && attachments.length > 0 ? attachments : undefined,
+      category: item.category,
+      correspondenceId: item.id,
+      flatCode: item.flat,
+    });
+    messages.push({ channel, message_id: messageId });
+    tx.insert(deliveries)
+      .values({ messageId, correspondenceId: item.id, channel, status: "queued", reason: null, at: now })
+      .run();
+  }
+  const paperDecision = result.decisions.find((d) => d.channel === "paper");
+  const paper = result.channels.includes("paper");
+  if (paper) {
+    tx.insert(deliveries)
+      .values({
+        messageId: `corr:${item.id}:paper`,
+        correspondenceId: item.id,
+        channel: "paper",
+        status: "paper",
+        reason: paperDecision?.reason ?? null,
+        at: now,
+      })
+      .run();
+  }
+  const answer: ItemAnswer = {
+    id: item.id,
+    status: "accepted",
+    flat: item.flat,
+    channels: result.channels,
+    decisions: result.decisions,
+    messages,
+    paper,
+    paper_reason: paper ? (paperDecision?.reason ?? null) : null,
+    notify_office: result.notifyOffice,
+    failing_channels: result.failingChannels,
+    received_at: now,
+  };
+  tx.insert(correspondence)
+    .values({
+      id: item.id,
+      flatCode: item.flat,
+      category: item.category,
+      generatedAt: item.generated_at,
+      subject: item.subject,
+      text: item.text,
+      attachments: JSON.stringify(
+        attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: a.path })),
+      ),
+      decision: JSON.stringify(answer),
+      receivedAt: now,
+    })
+    .run();
+  return answer;
+}
