@@ -57,7 +57,12 @@ export function addDays(iso: string, days: number): string {
  * electronic use keeps running when only the address changes (the new one is verified).
  */
 export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: number): FlatConsent {
-  const next: FlatConsent = structuredClone(state);
+  // A hand-written copy: derivation folds every event of the register, structuredClone is too slow.
+  const next: FlatConsent = {
+    ...state,
+    unverified: [...state.unverified],
+    channels: { email: { ...state.channels.email }, sms: { ...state.channels.sms } },
+  };
   next.lastEventSeq = event.seq;
   switch (event.type) {
     case "enrolled":

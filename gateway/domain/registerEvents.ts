@@ -71,10 +71,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function hashEvent(event: UnsealedEvent): string {
-  const { seq, type, flatCode, ownerId, payload, occurredAt, prevHash } = event;
-  return createHash("sha256")
-    .update(canonicalJson({ seq, type, flatCode, ownerId, payload, occurredAt, prevHash }))
-    .digest("hex");
+  return hashWithCanonicalPayload(event, canonicalJson(event.payload));
+}
+
+/**
+ * The canonical JSON (RFC 8785) of the hashed envelope, built around an already-canonical payload
+ * so the payload is serialised once per append. Keys in RFC 8785 order (UTF-16 code units):
+ * flatCode, occurredAt, ownerId, payload, prevHash, seq, type. Strings serialise exactly as
+ * JSON.stringify does (RFC 8785 §3.2.2.2) and `seq` is a safe integer.
+ */
+export function canonicalEnvelope(event: UnsealedEvent, canonicalPayload: string): string {
+  const { seq, type, flatCode, ownerId, occurredAt, prevHash } = event;
+  if (!Number.isSafeInteger(seq)) throw new TypeError("seq must be a safe integer");
+  return `{"flatCode":${JSON.stringify(flatCode)},"occurredAt":${JSON.stringify(occurredAt)},"ownerId":${JSON.stringify(ownerId)},"payload":${canonicalPayload},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"type":${JSON.stringify(type)}}`;
+}
+
+export function hashWithCanonicalPayload(event: UnsealedEvent, canonicalPayload: string): string {
+  return createHash("sha256").update(canonicalEnvelope(event, canonicalPayload)).digest("hex");
 }
 
 export function seal(event: UnsealedEvent): ConsentEvent {
