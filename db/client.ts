@@ -46,6 +46,21 @@ export function openDb(file: string): OpenedDb {
   };
 }
 
+/**
+ * Opens an SQLite file another program owns (gammu-smsd's SQL service database): no migrations,
+ * WAL so our reads never block the daemon, and a busy timeout for the short writes we make.
+ */
+export function openForeignSqlite(file: string, options: { readonly?: boolean } = {}): Database {
+  const sqlite = options.readonly
+    ? new Database(file, { readonly: true, strict: true })
+    : new Database(file, { create: true, strict: true });
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  if (!options.readonly) sqlite.exec("PRAGMA journal_mode = WAL");
+  return sqlite;
+}
+
+export type ForeignSqlite = Database;
+
 /** `PRAGMA integrity_check`: "ok" or the first problems SQLite reports. */
 export function integrityCheck(sqlite: Database): string {
   const rows = sqlite.query("PRAGMA integrity_check").all() as Array<{ integrity_check: string }>;

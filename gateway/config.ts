@@ -57,6 +57,8 @@ export const configSchema = z.object({
       codesPerKioskPerHour: z.coerce.number().int().min(1).default(40),
       identifyMaxFailures: z.coerce.number().int().min(1).default(5),
       identifyCooldownMinutes: z.coerce.number().int().min(1).default(15),
+      /** A new code for the same contact is refused this soon after the previous one. */
+      resendAfterSeconds: z.coerce.number().int().min(0).max(600).default(30),
     })
     .prefault({}),
   sms: z
@@ -78,6 +80,22 @@ export const configSchema = z.object({
       maxParts: z.coerce.number().int().min(1).max(10).default(3),
       transliterateLong: z.boolean().default(true),
       deliveryPendingMinutes: z.coerce.number().int().min(1).default(240),
+      /** Messages in a row pending past deliveryPendingMinutes before the number counts as failing. */
+      pendingRepeatsToFailing: z.coerce.number().int().min(1).default(3),
+      /** gammu model; "dummy" makes the directory `device` play the modem (development, tests). */
+      model: z.string().optional(),
+      /** smsdrc, gammu's database (unless sms.gammuDb), pid file; default <dataDir>/gammu. */
+      stateDir: z.string().optional(),
+      /** Identifies this gateway's modem in gammu's tables. */
+      phoneId: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,32}$/)
+        .default("ekor"),
+      deliveryReports: z.boolean().default(true),
+      /** How often gammu's database is read for delivery reports and incoming SMS. */
+      pollMs: z.coerce.number().int().min(50).max(60_000).default(2000),
+      smsdBin: z.string().default("gammu-smsd"),
+      injectBin: z.string().default("gammu-smsd-inject"),
     })
     .prefault({}),
   email: z
@@ -137,6 +155,10 @@ export const configSchema = z.object({
       uri: z.string().default("virtual"),
       widthMm: z.union([z.literal(58), z.literal(80)]).default(80),
       baud: z.coerce.number().int().default(38400),
+      /** How often the printer's status is polled (health, reprint of failed slips). */
+      pollSeconds: z.coerce.number().min(0.05).max(3600).default(10),
+      /** Failed slips are reprinted automatically only this long after issue (then: reprint route). */
+      reprintWindowMinutes: z.coerce.number().min(0).max(1440).default(10),
     })
     .prefault({}),
   office: z
@@ -149,8 +171,16 @@ export const configSchema = z.object({
       /** Demo mode's `demo-office` key secret (env OFFICE_DEMO_SECRET); generated and stored when unset. */
       demoSecret: z.string().min(16).optional(),
       maxBatchItems: z.coerce.number().int().min(1).max(50_000).default(10_000),
-      maxAttachmentBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
-      maxBodyBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+      maxAttachmentBytes: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .default(5 * 1024 * 1024),
+      maxBodyBytes: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024 * 1024),
       pushBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
       pushIntervalMs: z.coerce.number().int().min(10).default(2_000),
       pushBackoffBaseMs: z.coerce.number().int().min(1).default(1_000),

@@ -1,0 +1,192 @@
+/**
+ * gammu-smsd's SQL-service database (SQLite), seen from the gateway: created from the copied
+ * schema, plus our idempotency tag (a trigger stamps our outbox id into `CreatorID` in the same
+ * statement that inserts the row, so a crash can never leave an injected message untagged).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ForeignSqlite, openForeignSqlite } from "../../db/client.ts";
+
+const SCHEMA = join(dirname(fileURLToPath(import.meta.url)), "gammu-sqlite.sql");
+
+/** Our additions to gammu's schema; gammu ignores unknown tables, triggers and indexes. */
+const TAGGING = `
+CREATE TABLE IF NOT EXISTS ek_pending_tags (
+  tag TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at NUMERIC NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS ek_pending_tags_dest ON ek_pending_tags(destination);
+CREATE INDEX IF NOT EXISTS ek_outbox_creator ON outbox(CreatorID);
+CREATE INDEX IF NOT EXISTS ek_sentitems_creator ON sentitems(CreatorID);
+CREATE INDEX IF NOT EXISTS ek_sentitems_id ON sentitems(ID);
+CREATE INDEX IF NOT EXISTS ek_inbox_processed ON inbox(Processed);
+CREATE TRIGGER IF NOT EXISTS ek_tag_outbox AFTER INSERT ON outbox
+WHEN NEW.CreatorID LIKE 'Gammu%'
+BEGIN
+  UPDATE outbox SET CreatorID = (
+    SELECT p.tag FROM ek_pending_tags p
+    WHERE p.destination = NEW.DestinationNumber
+      AND substr(p.text, 1, length(NEW.TextDecoded)) = NEW.TextDecoded
+    ORDER BY p.rowid LIMIT 1)
+  WHERE ID = NEW.ID AND EXISTS (
+    SELECT 1 FROM ek_pending_tags p
+    WHERE p.destination = NEW.DestinationNumber
+      AND substr(p.text, 1, length(NEW.TextDecoded)) = NEW.TextDecoded);
+END;
+`;
+
+export type GammuPartStatus =
+  | "SendingOK"
+  | "SendingOKNoReport"
+  | "SendingError"
+  | "DeliveryOK"
+  | "DeliveryFailed"
+  | "DeliveryPending"
+  | "DeliveryUnknown"
+  | "Error";
+
+export interface SentPart {
+  id: number;
+  part: number;
+  status: GammuPartStatus;
+  statusError: number;
+  sendingDateTime: string;
+  deliveryDateTime: string | null;
+}
+
+export interface InboxRow {
+  id: number;
+  sender: string;
+  text: string;
+  receivedAt: string;
+}
+
+export interface PhoneRow {
+  id: string;
+  imei: string;
+  imsi: string;
+  netCode: string | null;
+  netName: string | null;
+  signal: number;
+  battery: number;
+  sent: number;
+  received: number;
+  /** gammu-smsd pushes this 10 s ahead while it runs: a heartbeat. */
+  timeOut: string;
+  updatedInDb: string;
+}
+
+/** gammu writes `datetime('now','localtime')`; the supervisor runs it with TZ=UTC. */
+export function gammuTime(value: string | null): string | null {
+  if (!value) return null;
+  const iso = value.includes("T") ? value : `${value.replace(" ", "T")}Z`;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** Creates gammu's tables when the file is new and (re)applies our tagging. */
+export function ensureGammuDb(file: string): void {
+  const db = openForeignSqlite(file);
+  try {
+    const hasTables = db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'gammu'").get();
+    if (!hasTables) db.exec(readFileSync(SCHEMA, "utf8"));
+    db.exec(TAGGING);
+  } finally {
+    db.close();
+  }
+}
+
+export class GammuDb {
+  private readonly db: ForeignSqlite;
+
+  constructor(readonly file: string) {
+    if (!existsSync(file)) ensureGammuDb(file);
+    this.db = openForeignSqlite(file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The gammu message carrying our id, in the outbox (waiting) or in sent items. */
+  findByCreator(tag: string): { id: number; where: "outbox" | "sentitems" } | null {
+    const row = this.db
+      .query(
+        `SELECT ID AS id, 'outbox' AS place FROM outbox WHERE CreatorID = ?1
+         UNION ALL SELECT ID AS id, 'sentitems' AS place FROM sentitems WHERE CreatorID = ?1 LIMIT 1`,
+      )
+      .get(tag) as { id: number; place: "outbox" | "sentitems" } | null;
+    return row ? { id: row.id, where: row.place } : null;
+  }
+
+  addPendingTag(tag: string, destination: string, text: string): void {
+    this.db.query("INSERT INTO ek_pending_tags (tag, destination, text) VALUES (?, ?, ?)").run(tag, destination, text);
+  }
+
+  removePendingTag(tag: string): void {
+    this.db.query("DELETE FROM ek_pending_tags WHERE tag = ?").run(tag);
+  }
+
+  /** Forgets tags of injections that never happened (the gateway died before the inject). */
+  prunePendingTags(olderThanSeconds: number): number {
+    return this.db
+      .query("DELETE FROM ek_pending_tags WHERE created_at < datetime('now', ?)")
+      .run(`-${Math.max(1, Math.round(olderThanSeconds))} seconds`).changes;
+  }
+
+  /** Belt and braces for the trigger: stamps our id on a row the trigger could not match. */
+  tag(id: number, tag: string): void {
+    this.db.query("UPDATE outbox SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
+    this.db.query("UPDATE sentitems SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
+  }
+
+  inOutbox(ids: number[]): Set<number> {
+    if (ids.length === 0) return new Set();
+    const rows = this.db
+      .query(`SELECT ID AS id FROM outbox WHERE ID IN (${ids.map(() => "?").join(",")})`)
+      .all(...ids) as Array<{ id: number }>;
+    return new Set(rows.map((r) => r.id));
+  }
+
+  sentParts(ids: number[]): SentPart[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .query(
+        `SELECT ID AS id, SequencePosition AS part, Status AS status, StatusError AS statusError,
+                SendingDateTime AS sendingDateTime, DeliveryDateTime AS deliveryDateTime
+         FROM sentitems WHERE ID IN (${ids.map(() => "?").join(",")}) ORDER BY ID, SequencePosition`,
+      )
+      .all(...ids) as SentPart[];
+  }
+
+  unprocessedInbox(limit: number): InboxRow[] {
+    return this.db
+      .query(
+        `SELECT ID AS id, SenderNumber AS sender, TextDecoded AS text, ReceivingDateTime AS receivedAt
+         FROM inbox WHERE Processed = 'false' ORDER BY ID LIMIT ?`,
+      )
+      .all(limit) as InboxRow[];
+  }
+
+  markProcessed(id: number): void {
+    this.db.query("UPDATE inbox SET Processed = 'true' WHERE ID = ?").run(id);
+  }
+
+  phone(phoneId: string): PhoneRow | null {
+    return this.db
+      .query(
+        `SELECT ID AS id, IMEI AS imei, IMSI AS imsi, NetCode AS netCode, NetName AS netName, Signal AS signal,
+                Battery AS battery, Sent AS sent, Received AS received, TimeOut AS timeOut, UpdatedInDB AS updatedInDb
+         FROM phones WHERE ID = ? ORDER BY UpdatedInDB DESC LIMIT 1`,
+      )
+      .get(phoneId) as PhoneRow | null;
+  }
+
+  /** Messages still waiting in gammu's outbox (for health and the bench). */
+  outboxCount(): number {
+    return (this.db.query("SELECT count(*) AS n FROM outbox").get() as { n: number }).n;
+  }
+}

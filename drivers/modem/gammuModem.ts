@@ -1,0 +1,225 @@
+/**
+ * The gammu-smsd bridge: writes `smsdrc`, supervises the daemon, injects with
+ * `gammu-smsd-inject` (never twice for one id) and follows messages through gammu's database.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { ensureGammuDb, GammuDb, gammuTime, type SentPart } from "./gammuDb.ts";
+import { inject } from "./inject.ts";
+import { renderSmsdrc, type SmsdrcOptions } from "./smsdrc.ts";
+import { type DaemonState, GammuSupervisor } from "./supervisor.ts";
+import type {
+  Acceptance,
+  IncomingSms,
+  ModemHealth,
+  ModemMessageStatus,
+  SmsModem,
+  SubmitRequest,
+  SubmitResult,
+} from "./types.ts";
+
+export interface GammuModemOptions {
+  /** Directory for smsdrc, gammu's database, pid file and the refused-PIN marker. */
+  stateDir: string;
+  /** Where to write smsdrc (default `<stateDir>/smsdrc`). */
+  smsdrcFile?: string;
+  /** gammu's SQLite database (default `<stateDir>/smsd.sqlite`). */
+  dbFile?: string;
+  device: string;
+  connection: string;
+  model?: string;
+  pin?: string;
+  phoneId?: string;
+  smsdBin?: string;
+  injectBin?: string;
+  /** Tuning passed into smsdrc (tests use short intervals). */
+  timings?: Pick<SmsdrcOptions, "commTimeout" | "loopSleep" | "receiveFrequency" | "statusFrequency" | "sendTimeout">;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  onLog?: (line: string) => void;
+  onDaemonState?: (state: DaemonState, detail: Record<string, unknown>) => void;
+}
+
+/** Folds gammu's per-part rows into one state for the whole (multipart) message. */
+export function messageState(parts: SentPart[], queued: boolean): ModemMessageStatus {
+  if (parts.length === 0) return queued ? { state: "queued" } : { state: "unknown" };
+  const statuses = parts.map((p) => p.status);
+  const at =
+    parts
+      .map((p) => gammuTime(p.deliveryDateTime) ?? gammuTime(p.sendingDateTime))
+      .sort()
+      .pop() ?? null;
+  if (statuses.some((s) => s === "SendingError" || s === "Error")) return { state: "failed", reason: "send_error", at };
+  if (statuses.includes("DeliveryFailed")) return { state: "failed", reason: "delivery_failed", at };
+  if (queued) return { state: "queued", at };
+  if (statuses.every((s) => s === "DeliveryOK")) return { state: "delivered", at };
+  if (statuses.includes("DeliveryPending")) return { state: "pending", at };
+  return { state: "sent", at };
+}
+
+export class GammuModem implements SmsModem {
+  readonly kind = "gammu" as const;
+  readonly smsdrc: string;
+  readonly dbFile: string;
+  readonly supervisor: GammuSupervisor;
+  private db: GammuDb | null = null;
+  private readonly phoneId: string;
+  private readonly inFlight = new Map<string, Promise<SubmitResult>>();
+
+  constructor(private readonly o: GammuModemOptions) {
+    mkdirSync(o.stateDir, { recursive: true });
+    this.phoneId = o.phoneId ?? "ekor";
+    this.smsdrc = o.smsdrcFile ?? join(o.stateDir, "smsdrc");
+    this.dbFile = o.dbFile ?? join(o.stateDir, "smsd.sqlite");
+    this.supervisor = new GammuSupervisor({
+      bin: o.smsdBin ?? "gammu-smsd",
+      smsdrc: this.smsdrc,
+      pidFile: join(o.stateDir, "gammu-smsd.pid"),
+      pinRefusedFile: join(o.stateDir, "pin-refused"),
+      pin: o.pin,
+      backoffBaseMs: o.backoffBaseMs,
+      backoffMaxMs: o.backoffMaxMs,
+      onLog: o.onLog,
+      onState: o.onDaemonState,
+    });
+  }
+
+  private gammu(): GammuDb {
+    if (!this.db) throw new Error("gammu modem not started");
+    return this.db;
+  }
+
+  async start(): Promise<void> {
+    if (this.o.model === "dummy") mkdirSync(this.o.device, { recursive: true });
+    mkdirSync(dirname(this.smsdrc), { recursive: true });
+    mkdirSync(dirname(this.dbFile), { recursive: true });
+    writeFileSync(
+      this.smsdrc,
+      renderSmsdrc({
+        device: this.o.device,
+        connection: this.o.connection,
+        model: this.o.model,
+        pin: this.o.pin,
+        dbDir: dirname(this.dbFile),
+        dbFile: basename(this.dbFile),
+        phoneId: this.phoneId,
+        logFile: "stderr",
+        deliveryReports: true,
+        ...this.o.timings,
+      }),
+      { mode: 0o600 },
+    );
+    ensureGammuDb(this.dbFile);
+    this.db = new GammuDb(this.dbFile);
+    this.db.prunePendingTags(600);
+    this.supervisor.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor.stop();
+    await Promise.allSettled([...this.inFlight.values()]);
+    this.db?.close();
+    this.db = null;
+  }
+
+  accepting(): Acceptance {
+    return this.supervisor.state === "pin_refused"
+      ? { ok: false, reason: "gammu-smsd stopped: the SIM refused the PIN (fix sms.pin)" }
+      : { ok: true };
+  }
+
+  submit(req: SubmitRequest): Promise<SubmitResult> {
+    // One injection per id at a time; a second caller waits for the first's answer.
+    const running = this.inFlight.get(req.id);
+    if (running) return running.then((r) => ({ ...r, reused: true }));
+    const promise = this.injectOnce(req).finally(() => this.inFlight.delete(req.id));
+    this.inFlight.set(req.id, promise);
+    return promise;
+  }
+
+  private async injectOnce(req: SubmitRequest): Promise<SubmitResult> {
+    const db = this.gammu();
+    const existing = db.findByCreator(req.id);
+    if (existing) {
+      db.removePendingTag(req.id);
+      return { externalId: String(existing.id), reused: true };
+    }
+    db.addPendingTag(req.id, req.to, req.text);
+    let id: number;
+    try {
+      id = await inject({
+        bin: this.o.injectBin ?? "gammu-smsd-inject",
+        smsdrc: this.smsdrc,
+        to: req.to,
+        text: req.text,
+        unicode: req.unicode,
+        report: req.report,
+      });
+    } finally {
+      db.removePendingTag(req.id);
+    }
+    db.tag(id, req.id);
+    return { externalId: String(id), reused: false };
+  }
+
+  async statusOf(externalIds: string[]): Promise<Map<string, ModemMessageStatus>> {
+    const db = this.gammu();
+    const ids = externalIds.map(Number).filter(Number.isInteger);
+    const queued = db.inOutbox(ids);
+    const parts = db.sentParts(ids);
+    const out = new Map<string, ModemMessageStatus>();
+    for (const id of ids) {
+      out.set(
+        String(id),
+        messageState(
+          parts.filter((p) => p.id === id),
+          queued.has(id),
+        ),
+      );
+    }
+    return out;
+  }
+
+  async readIncoming(limit: number): Promise<IncomingSms[]> {
+    return this.gammu()
+      .unprocessedInbox(limit)
+      .map((row) => ({
+        key: `gammu:${row.id}`,
+        from: row.sender,
+        text: row.text,
+        receivedAt: gammuTime(row.receivedAt) ?? new Date().toISOString(),
+      }));
+  }
+
+  async ackIncoming(key: string): Promise<void> {
+    const id = Number(key.replace(/^gammu:/, ""));
+    if (Number.isInteger(id)) this.gammu().markProcessed(id);
+  }
+
+  async health(): Promise<ModemHealth> {
+    const daemon = this.supervisor.status();
+    const state = this.supervisor.state;
+    const phone = this.db?.phone(this.phoneId) ?? null;
+    const heartbeat = phone ? gammuTime(phone.timeOut) : null;
+    const alive = heartbeat !== null && Date.parse(heartbeat) > Date.now() - 60_000;
+    const network = phone?.netCode && phone.netCode !== "ERROR" ? phone.netName || phone.netCode : null;
+    const base = {
+      driver: "gammu",
+      ...daemon,
+      signalPercent: phone && phone.signal >= 0 ? phone.signal : null,
+      network,
+      sim: state === "pin_refused" ? "pin_refused" : phone?.imsi ? "ready" : "unknown",
+      waitingInGammuOutbox: this.db?.outboxCount() ?? null,
+      sent: phone?.sent ?? null,
+      received: phone?.received ?? null,
+    };
+    if (state === "pin_refused") {
+      return { status: "down", ...base, action: "the SIM refused the PIN: correct sms.pin and restart the gateway" };
+    }
+    if (state !== "running") return { status: "down", ...base };
+    if (!alive || !network) return { status: "degraded", ...base, reason: !alive ? "no heartbeat" : "no network" };
+    if (base.signalPercent !== null && base.signalPercent < 10)
+      return { status: "degraded", ...base, reason: "weak signal" };
+    return { status: "ok", ...base };
+  }
+}

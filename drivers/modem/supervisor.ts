@@ -1,0 +1,180 @@
+/**
+ * Keeps gammu-smsd running: removes a stale pid file, starts it through execa, restarts it with
+ * exponential backoff when it dies, and STOPS for good when the SIM refuses the PIN (a retried
+ * wrong PIN locks the SIM; the technician must fix `sms.pin`). The refusal is remembered on disk
+ * (hash of the PIN) so a gateway restart does not try the same wrong PIN again.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execa, type ResultPromise } from "execa";
+
+export type DaemonState = "stopped" | "starting" | "running" | "backoff" | "pin_refused";
+
+export interface SupervisorOptions {
+  bin: string;
+  smsdrc: string;
+  pidFile: string;
+  /** Where the refused PIN's hash is kept. */
+  pinRefusedFile: string;
+  pin?: string;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Running this long resets the backoff. */
+  stableAfterMs?: number;
+  onLog?: (line: string) => void;
+  onState?: (state: DaemonState, detail: Record<string, unknown>) => void;
+}
+
+/** gammu-smsd's own words when the SIM refuses the PIN or needs a PUK. */
+const PIN_REFUSED = /incorrect PIN|Error entering PIN|PUK|SIM (card )?(is )?blocked|security code/i;
+
+export function isPinRefusal(line: string): boolean {
+  return PIN_REFUSED.test(line) && !/No PIN code in/i.test(line);
+}
+
+function pinHash(pin: string | undefined): string {
+  return createHash("sha256")
+    .update(`ek-pin:${pin ?? ""}`)
+    .digest("hex");
+}
+
+export class GammuSupervisor {
+  private child: ResultPromise | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private current: DaemonState = "stopped";
+  private restarts = 0;
+  private failuresInRow = 0;
+  private startedAt = 0;
+  private lastExit: { code: number | null; signal: string | null; at: string } | null = null;
+  private lastLines: string[] = [];
+  private stopping = false;
+  private refusedNow = false;
+
+  constructor(private readonly o: SupervisorOptions) {}
+
+  get state(): DaemonState {
+    return this.current;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      daemon: this.current,
+      pid: this.child?.pid ?? null,
+      restarts: this.restarts,
+      lastExit: this.lastExit,
+      lastLog: this.lastLines.slice(-3),
+    };
+  }
+
+  start(): void {
+    this.stopping = false;
+    if (existsSync(this.o.pinRefusedFile)) {
+      const refused = readFileSync(this.o.pinRefusedFile, "utf8").trim();
+      if (refused === pinHash(this.o.pin)) {
+        this.setState("pin_refused", { reason: "the SIM refused this PIN before; change sms.pin" });
+        return;
+      }
+      rmSync(this.o.pinRefusedFile, { force: true });
+    }
+    this.spawn();
+  }
+
+  private setState(state: DaemonState, detail: Record<string, unknown> = {}): void {
+    this.current = state;
+    this.o.onState?.(state, detail);
+  }
+
+  private spawn(): void {
+    if (this.stopping) return;
+    rmSync(this.o.pidFile, { force: true });
+    this.refusedNow = false;
+    this.setState("starting");
+    this.startedAt = Date.now();
+    const child = execa(this.o.bin, ["-c", this.o.smsdrc, "-p", this.o.pidFile], {
+      reject: false,
+      buffer: false,
+      stdin: "ignore",
+      env: { TZ: "UTC" },
+      cleanup: true,
+    });
+    this.child = child;
+    const onLine = (line: string) => {
+      if (!line.trim()) return;
+      this.lastLines = [...this.lastLines.slice(-19), line];
+      this.o.onLog?.(line);
+      if (this.current === "starting" && /Starting phone communication|Connected to Database/i.test(line)) {
+        this.setState("running", { pid: child.pid });
+      }
+      if (isPinRefusal(line)) this.refusePin(line);
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = "";
+      stream?.on("data", (chunk: Buffer) => {
+        const text = rest + chunk.toString("utf8");
+        const lines = text.split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) onLine(line);
+      });
+    }
+    void child.then((result) => this.exited(child, result.exitCode ?? null, result.signal ?? null));
+  }
+
+  private refusePin(line: string): void {
+    if (this.refusedNow) return;
+    this.refusedNow = true;
+    writeFileSync(this.o.pinRefusedFile, `${pinHash(this.o.pin)}\n`, { mode: 0o600 });
+    this.setState("pin_refused", { line });
+    // Do not give gammu a chance to try again.
+    this.child?.kill("SIGTERM");
+  }
+
+  private exited(child: ResultPromise, code: number | null, signal: string | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.lastExit = { code, signal, at: new Date().toISOString() };
+    if (this.stopping) {
+      this.setState("stopped");
+      return;
+    }
+    if (this.refusedNow) {
+      this.setState("pin_refused", { exit: this.lastExit });
+      return;
+    }
+    if (Date.now() - this.startedAt > (this.o.stableAfterMs ?? 60_000)) this.failuresInRow = 0;
+    this.failuresInRow++;
+    this.restarts++;
+    const base = this.o.backoffBaseMs ?? 1000;
+    const delay = Math.min(base * 2 ** (this.failuresInRow - 1), this.o.backoffMaxMs ?? 60_000);
+    this.setState("backoff", { exit: this.lastExit, retryInMs: delay });
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.spawn();
+    }, delay);
+  }
+
+  /** Stops the daemon (SIGTERM, then SIGKILL after `graceMs`). */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const child = this.child;
+    if (!child) {
+      if (this.current !== "pin_refused") this.setState("stopped");
+      return;
+    }
+    child.kill("SIGTERM");
+    const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await child.catch(() => undefined);
+    clearTimeout(killer);
+    if (this.current !== "pin_refused") this.setState("stopped");
+  }
+
+  /** Tests and the bench: kill the daemon abruptly (as a crash would). */
+  crash(): void {
+    this.child?.kill("SIGKILL");
+  }
+}

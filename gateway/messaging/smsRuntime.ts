@@ -1,0 +1,72 @@
+/**
+ * Starts the SMS side of the gateway from `sms.*`: the modem (gammu-smsd bridge, or the
+ * in-process simulator for `npm start`), the sender the outbox workers drive, the tracker that
+ * follows deliveries and takes incoming SMS, and the `modem` health part.
+ */
+import { join, resolve } from "node:path";
+import { GammuModem } from "../../drivers/modem/gammuModem.ts";
+import { SmsSimulator } from "../../drivers/modem/simulator.ts";
+import type { SmsModem } from "../../drivers/modem/types.ts";
+import type { CoreDeps } from "../deps.ts";
+import type { HealthRegistry } from "../health.ts";
+import type { ConsentRegister } from "../services/register.ts";
+import { SmsSender } from "./smsSender.ts";
+import { SmsTracker } from "./smsTracker.ts";
+
+export interface SmsRuntime {
+  modem: SmsModem;
+  sender: SmsSender;
+  tracker: SmsTracker;
+  /** Present when `sms.driver` is "simulator" (the `/dev/sms` pages read it). */
+  simulator: SmsSimulator | null;
+  stop(): Promise<void>;
+}
+
+export type SmsRuntimeDeps = CoreDeps & {
+  register: ConsentRegister;
+  health?: HealthRegistry;
+  /** Wakes the outbox workers (a STOP confirmation was enqueued). */
+  poke?: () => void;
+};
+
+export function createModem(deps: CoreDeps): SmsModem {
+  const sms = deps.config.sms;
+  if (sms.driver === "simulator") return new SmsSimulator({ now: () => deps.clock.now() });
+  const stateDir = resolve(deps.config.dataDir, sms.stateDir ?? "gammu");
+  return new GammuModem({
+    stateDir,
+    smsdrcFile: sms.smsdrc ? resolve(deps.config.dataDir, sms.smsdrc) : undefined,
+    dbFile: sms.gammuDb ? resolve(deps.config.dataDir, sms.gammuDb) : join(stateDir, "smsd.sqlite"),
+    device: sms.device,
+    connection: sms.connection,
+    model: sms.model,
+    pin: sms.pin,
+    phoneId: sms.phoneId,
+    smsdBin: sms.smsdBin,
+    injectBin: sms.injectBin,
+    onLog: (line) => deps.logger.debug({ gammu: line }, "gammu-smsd"),
+    onDaemonState: (state, detail) => {
+      const log = state === "pin_refused" ? "error" : state === "backoff" ? "warn" : "info";
+      deps.logger[log]({ state, ...detail }, `gammu-smsd ${state}`);
+    },
+  });
+}
+
+export async function startSms(deps: SmsRuntimeDeps, modem: SmsModem = createModem(deps)): Promise<SmsRuntime> {
+  await modem.start();
+  const sender = new SmsSender(deps, modem);
+  const tracker = new SmsTracker(deps, modem);
+  tracker.start(deps.config.sms.pollMs);
+  deps.health?.register("modem", () => modem.health());
+  return {
+    modem,
+    sender,
+    tracker,
+    simulator: modem instanceof SmsSimulator ? modem : null,
+    async stop() {
+      await tracker.stop();
+      await sender.close();
+      await modem.stop();
+    },
+  };
+}
