@@ -23,6 +23,10 @@ async function fileIfExists(path: string): Promise<Buffer | null> {
   }
 }
 
+const PREPARING = `<!doctype html><html lang="pl"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+<title>e-Korespondencja</title><style>body{font:28px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#fff;color:#111}</style>
+</head><body><p>Kiosk się uruchamia… / The kiosk is starting…</p></body></html>`;
+
 export function serveUi(root: string): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
@@ -32,6 +36,10 @@ export function serveUi(root: string): MiddlewareHandler {
     const body = (await fileIfExists(candidate)) ?? (await fileIfExists(join(candidate, "index.html")));
     const file = body ? (extname(candidate) ? candidate : join(candidate, "index.html")) : join(root, "index.html");
     const content = body ?? (extname(path) ? null : await fileIfExists(join(root, "index.html")));
+    if (!content && !extname(path)) {
+      // `npm start` builds the UI in the background on a fresh clone; say so instead of a 404.
+      return c.html(PREPARING, 503, { "retry-after": "3", "cache-control": "no-store" });
+    }
     if (!content) return next();
     const immutable = path.startsWith("/assets/");
     return c.body(new Uint8Array(content), 200, {
