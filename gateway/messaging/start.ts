@@ -1,0 +1,71 @@
+/**
+ * Starts the outbox workers with the email channel (SMTP, or the in-process sink in demo),
+ * the bounce reader when an IMAP mailbox is configured, and the `smtp` health part.
+ * The SMS bridge plugs into the same workers with `ctx.outbox.addSender(...)`.
+ */
+import { join } from "node:path";
+import { and, count, eq, inArray } from "drizzle-orm";
+import { outbox } from "../../db/schema/index.ts";
+import type { GatewayContext } from "../context.ts";
+import type { PartHealth } from "../health.ts";
+import type { Stoppable } from "../runtime.ts";
+import { BounceReader } from "./bounces.ts";
+import { EmailSender } from "./email.ts";
+import { MailSink } from "./sink.ts";
+import { OutboxWorker } from "./worker.ts";
+
+export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): Promise<void> {
+  const { config, logger } = ctx;
+  const worker = new OutboxWorker(ctx);
+  ctx.outbox = worker;
+
+  let target = { host: config.email.host, port: config.email.port };
+  if (config.email.driver === "sink") {
+    const sink = new MailSink({ host: "127.0.0.1", port: config.email.port, dir: join(config.dataDir, "mail") });
+    const port = await sink.start();
+    ctx.mailSink = sink;
+    parts.push({ name: "mail-sink", stop: () => sink.stop() });
+    target = { host: "127.0.0.1", port };
+    if (port !== config.email.port)
+      logger.warn({ wanted: config.email.port, port }, "mail sink port busy; using a free one");
+    logger.info({ port }, "development mail sink listening (see /dev/mail)");
+  }
+
+  const sender = new EmailSender(ctx, target);
+  worker.addSender(sender);
+  worker.start();
+  // Stopped before the sink (parts stop in reverse); well inside the 10 s shutdown budget.
+  parts.push({ name: "outbox-worker", stop: () => worker.stop(4_000) });
+
+  let bounces: BounceReader | undefined;
+  if (config.email.imap) {
+    const reader = new BounceReader({ ...ctx, poke: () => worker.poke() }, config.email.imap);
+    reader.start();
+    bounces = reader;
+    parts.push({ name: "bounce-reader", stop: () => reader.stop() });
+  }
+
+  ctx.health.register("smtp", (): PartHealth => {
+    const stats = worker.stats("email");
+    const queued =
+      ctx.db
+        .select({ n: count() })
+        .from(outbox)
+        .where(and(eq(outbox.channel, "email"), inArray(outbox.status, ["pending", "sending"])))
+        .get()?.n ?? 0;
+    const failingInARow = sender.health.consecutiveTransient;
+    return {
+      status: failingInARow >= 3 ? "down" : failingInARow > 0 ? "degraded" : "ok",
+      driver: config.email.driver,
+      server: `${target.host}:${target.port}`,
+      queued,
+      sent: stats?.sent ?? 0,
+      retried: stats?.retried ?? 0,
+      failed: stats?.failed ?? 0,
+      expiredToPaper: stats?.expired ?? 0,
+      lastSuccessAt: sender.health.lastSuccessAt,
+      lastError: sender.health.lastError,
+      ...(bounces ? { bounces: bounces.status() } : {}),
+    };
+  });
+}
