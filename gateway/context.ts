@@ -2,6 +2,8 @@
 import type { OpenedDb } from "../db/client.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
 import type { HealthRegistry } from "./health.ts";
+import type { MailSink } from "./messaging/sink.ts";
+import type { OutboxWorker } from "./messaging/worker.ts";
 import type { ConsentRegister } from "./services/register.ts";
 
 /** What a confirmation slip says; built by the enrolment/withdrawal verbs (see receipts/). */
@@ -50,4 +52,8 @@ export interface GatewayContext extends CoreDeps {
   /** Directory of the built kiosk UI (served at `/`). */
   uiDir: string;
   receipts?: ReceiptService;
+  /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing, `addSender()` for a channel. */
+  outbox?: OutboxWorker;
+  /** Demo mode's in-process SMTP sink, shown at /dev/mail. */
+  mailSink?: MailSink;
 }
