@@ -1,0 +1,92 @@
+/**
+ * The kiosk's Ed25519 signing key: generated at first start, private half in a 0600 PEM file
+ * under the data directory (it never leaves the Pi), public half as a JWK in `kiosk_keys`.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eq, isNull } from "drizzle-orm";
+import { kioskKeys } from "../../db/schema/index.ts";
+import type { CoreDeps, DbOrTx } from "../deps.ts";
+
+export interface PublicJwk {
+  kty: "OKP";
+  crv: "Ed25519";
+  x: string;
+  kid: string;
+  use: "sig";
+  alg: "EdDSA";
+}
+
+export interface KioskKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicJwk: PublicJwk;
+}
+
+export const KEY_FILE = "kiosk-ed25519.pem";
+
+/** RFC 7638 thumbprint of the key, first 12 base64url characters (short: it travels in every QR). */
+export function keyIdOf(x: string): string {
+  const thumbprint = createHash("sha256").update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest("base64url");
+  return thumbprint.slice(0, 12);
+}
+
+export function publicJwkOf(privateKey: KeyObject): PublicJwk {
+  const { x } = createPublicKey(privateKey).export({ format: "jwk" }) as { x: string };
+  return { kty: "OKP", crv: "Ed25519", x, kid: keyIdOf(x), use: "sig", alg: "EdDSA" };
+}
+
+export function publicKeyFromJwk(jwk: { x: string }): KeyObject {
+  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: jwk.x }, format: "jwk" });
+}
+
+/** Loads the key from `<dataDir>/keys/`, creating it on first start, and publishes its public half. */
+export function loadOrCreateKioskKey(deps: Pick<CoreDeps, "db" | "clock" | "config" | "logger">): KioskKey {
+  const dir = join(deps.config.dataDir, "keys");
+  const file = join(dir, KEY_FILE);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let privateKey: KeyObject;
+  if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode !== 0o600) {
+      chmodSync(file, 0o600);
+      deps.logger.warn({ file, mode: mode.toString(8) }, "kiosk key file had loose permissions; reset to 0600");
+    }
+    privateKey = createPrivateKey(readFileSync(file));
+    if (privateKey.asymmetricKeyType !== "ed25519") throw new Error(`${file} is not an Ed25519 private key`);
+  } else {
+    privateKey = generateKeyPairSync("ed25519").privateKey;
+    writeFileSync(file, privateKey.export({ format: "pem", type: "pkcs8" }), { mode: 0o600, flag: "wx" });
+    deps.logger.info({ file }, "generated the kiosk signing key");
+  }
+  const publicJwk = publicJwkOf(privateKey);
+  const known = deps.db.select().from(kioskKeys).where(eq(kioskKeys.kid, publicJwk.kid)).get();
+  if (!known) {
+    deps.db
+      .insert(kioskKeys)
+      .values({ kid: publicJwk.kid, publicJwk: JSON.stringify(publicJwk), createdAt: deps.clock.now().toISOString() })
+      .run();
+  }
+  return { kid: publicJwk.kid, privateKey, publicJwk };
+}
+
+/** The JWK set published at `/.well-known/kiosk-keys.json` (retired keys stay: old slips verify). */
+export function kioskKeySet(db: DbOrTx): { keys: Array<PublicJwk & { retiredAt?: string }> } {
+  const rows = db.select().from(kioskKeys).all();
+  return {
+    keys: rows.map((r) => ({
+      ...(JSON.parse(r.publicJwk) as PublicJwk),
+      ...(r.retiredAt ? { retiredAt: r.retiredAt } : {}),
+    })),
+  };
+}
+
+export function activeKeyIds(db: CoreDeps["db"]): string[] {
+  return db
+    .select({ kid: kioskKeys.kid })
+    .from(kioskKeys)
+    .where(isNull(kioskKeys.retiredAt))
+    .all()
+    .map((r) => r.kid);
+}

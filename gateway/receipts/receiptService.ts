@@ -1,0 +1,126 @@
+/**
+ * The confirmation-slip verbs behind `ctx.receipts`: issue (sign and store inside the caller's
+ * transaction), print after commit (never throws: a failure leaves the slip queued), reprint
+ * as "DUPLIKAT", and the print status the kiosk polls.
+ */
+import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { receipts } from "../../db/schema/index.ts";
+import type { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
+import type { IssuedReceipt, PrintOutcome, ReceiptInput, ReceiptService } from "../context.ts";
+import type { CoreDeps, Tx } from "../deps.ts";
+import { KioskError } from "../errors.ts";
+import { flatLabel } from "../services/flatDirectory.ts";
+import type { KioskKey } from "./kioskKey.ts";
+import { layoutSlip, slipContextOf } from "./layout.ts";
+import { qrTextOf, signReceipt } from "./qrText.ts";
+import { buildSignedReceipt, receiptNumber, type SignedReceipt, signedReceiptSchema } from "./receiptData.ts";
+
+export interface ReceiptServiceDeps extends CoreDeps {
+  key: KioskKey;
+  /** null when no printer is configured: slips stay pending and the kiosk shows the QR. */
+  printer: ReceiptPrinter | null;
+}
+
+type Row = typeof receipts.$inferSelect;
+
+function outcomeOf(row: Pick<Row, "printStatus" | "printError">): PrintOutcome {
+  if (row.printStatus === "failed") return { status: "failed", reason: row.printError ?? "printer error" };
+  return { status: row.printStatus };
+}
+
+export class KioskReceipts implements ReceiptService {
+  constructor(private readonly deps: ReceiptServiceDeps) {}
+
+  issue(tx: Tx, input: ReceiptInput): IssuedReceipt {
+    const last = tx
+      .select({ seq: sql<number | null>`max(${receipts.seq})` })
+      .from(receipts)
+      .get();
+    const seq = (last?.seq ?? 0) + 1;
+    const number = receiptNumber(this.deps.config.kioskId, seq);
+    const data = buildSignedReceipt(input, number, this.deps.config.timezone);
+    const slip = signReceipt(data, this.deps.key);
+    tx.insert(receipts)
+      .values({
+        seq,
+        number,
+        eventSeq: input.eventSeq,
+        data: slip.canonical,
+        signature: slip.signature.toString("base64url"),
+        kid: slip.kid,
+        printStatus: "pending",
+        createdAt: this.deps.clock.now().toISOString(),
+      })
+      .run();
+    return { number, qr: slip.qr };
+  }
+
+  find(number: string): (Row & { receipt: SignedReceipt; qr: string }) | null {
+    const row = this.deps.db.select().from(receipts).where(eq(receipts.number, number)).get();
+    if (!row) return null;
+    const receipt = signedReceiptSchema.parse(JSON.parse(row.data));
+    return { ...row, receipt, qr: qrTextOf(row.kid, row.data, Buffer.from(row.signature, "base64url")) };
+  }
+
+  /** Prints the original slip after commit. Never throws; failures are recorded for the reprint worker. */
+  async print(number: string): Promise<PrintOutcome> {
+    try {
+      return await this.printSlip(number, false);
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.deps.logger.warn({ number, reason }, "receipt not printed; queued for reprint");
+      this.mark(number, { printStatus: "failed", printError: reason });
+      return { status: "failed", reason };
+    }
+  }
+
+  /** A copy for the resident: the same signed data, marked "DUPLIKAT". Throws PRINTER_ERROR. */
+  async reprint(number: string): Promise<PrintOutcome> {
+    return this.printSlip(number, true);
+  }
+
+  printStatus(number: string): PrintOutcome {
+    const row = this.deps.db
+      .select({ printStatus: receipts.printStatus, printError: receipts.printError })
+      .from(receipts)
+      .where(eq(receipts.number, number))
+      .get();
+    if (!row) throw new KioskError("NOT_FOUND", `no receipt ${number}`);
+    return outcomeOf(row);
+  }
+
+  /** Failed slips issued since `since`, oldest first (the worker retries only recent ones). */
+  failedSince(since: Date): string[] {
+    return this.deps.db
+      .select({ number: receipts.number })
+      .from(receipts)
+      .where(and(eq(receipts.printStatus, "failed"), gte(receipts.createdAt, since.toISOString())))
+      .orderBy(asc(receipts.seq))
+      .all()
+      .map((r) => r.number);
+  }
+
+  countFailed(): number {
+    return (
+      this.deps.db.select({ n: sql<number>`count(*)` }).from(receipts).where(eq(receipts.printStatus, "failed")).get()
+        ?.n ?? 0
+    );
+  }
+
+  private async printSlip(number: string, duplicate: boolean): Promise<PrintOutcome> {
+    const found = this.find(number);
+    if (!found) throw new KioskError("NOT_FOUND", `no receipt ${number}`);
+    const printer = this.deps.printer;
+    if (!printer) throw new KioskError("PRINTER_ERROR", "no printer configured", { state: "not_configured" });
+    const label = flatLabel(this.deps.db, found.receipt.f);
+    const doc = layoutSlip(found.receipt, found.qr, slipContextOf(this.deps.config, { flatLabel: label, duplicate }));
+    await printer.print(doc);
+    this.mark(number, { printStatus: "printed", printError: null, printedAt: this.deps.clock.now().toISOString() });
+    this.deps.logger.info({ number, duplicate }, "receipt printed");
+    return { status: "printed" };
+  }
+
+  private mark(number: string, values: Partial<Pick<Row, "printStatus" | "printError" | "printedAt">>): void {
+    this.deps.db.update(receipts).set(values).where(eq(receipts.number, number)).run();
+  }
+}

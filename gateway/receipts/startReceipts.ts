@@ -1,0 +1,66 @@
+/**
+ * Wires the receipts part at start-up: the kiosk key, the printer (a device URI, or "virtual":
+ * the simulator in-process, printed to over TCP, slips under `<dataDir>/printer/`), the
+ * service, the reprint worker and the `printer` health probe.
+ */
+import { join } from "node:path";
+import { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
+import { transportFromUri } from "../../drivers/printer/transports.ts";
+import { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
+import type { GatewayContext } from "../context.ts";
+import { type KioskKey, loadOrCreateKioskKey } from "./kioskKey.ts";
+import { KioskReceipts } from "./receiptService.ts";
+import { ReprintWorker } from "./reprintWorker.ts";
+
+export interface ReceiptsPart {
+  name: "receipts";
+  service: KioskReceipts;
+  key: KioskKey;
+  printer: ReceiptPrinter;
+  worker: ReprintWorker;
+  /** Set when `printer.uri` is "virtual". */
+  virtualPrinter: VirtualPrinter | null;
+  stop(): Promise<void>;
+}
+
+export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> {
+  const { config, logger, clock } = ctx;
+  const key = loadOrCreateKioskKey(ctx);
+  let virtualPrinter: VirtualPrinter | null = null;
+  let uri = config.printer.uri;
+  if (uri === "virtual") {
+    virtualPrinter = new VirtualPrinter({ outDir: join(config.dataDir, "printer"), widthMm: config.printer.widthMm });
+    await virtualPrinter.start();
+    uri = virtualPrinter.uri;
+    logger.info({ uri, outDir: join(config.dataDir, "printer") }, "virtual printer started");
+  }
+  const printer = new ReceiptPrinter({
+    transport: transportFromUri(uri, config.printer.baud),
+    widthMm: config.printer.widthMm,
+    now: () => clock.now(),
+  });
+  const service = new KioskReceipts({ ...ctx, key, printer });
+  const worker = new ReprintWorker({
+    printer,
+    receipts: service,
+    logger,
+    now: () => clock.now(),
+    pollMs: config.printer.pollSeconds * 1000,
+    reprintWindowMs: config.printer.reprintWindowMinutes * 60_000,
+  });
+  ctx.health.register("printer", () => worker.health());
+  worker.start();
+  return {
+    name: "receipts",
+    service,
+    key,
+    printer,
+    worker,
+    virtualPrinter,
+    async stop() {
+      await worker.stop();
+      await printer.close();
+      await virtualPrinter?.stop();
+    },
+  };
+}
