@@ -16,7 +16,9 @@ export function correspondenceRoutes(ctx: GatewayContext) {
   return new Hono<OfficeAuthEnv>()
     .post("/", validate("json", batch), (c) => {
       const items = c.req.valid("json").items as unknown as CorrespondenceItem[];
-      return c.json(routeCorrespondence(ctx, { items }));
+      const answer = routeCorrespondence(ctx, { items });
+      ctx.outbox?.poke();
+      return c.json(answer);
     })
     .get("/:id", (c) => {
       const row = ctx.db
