@@ -1,0 +1,99 @@
+/** The kiosk: one screen per step, the idle warning and the connection-problem screen on top. */
+import { effect } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { Button } from "./components/Button.tsx";
+import { Overlay } from "./components/Overlay.tsx";
+import { lang, t } from "./i18n/index.ts";
+import { type Step, step } from "./models/flow.ts";
+import { createIdleTimer } from "./models/idle.ts";
+import { config, loadKiosk, warnSeconds, wipeSeconds } from "./models/kiosk.ts";
+import { offline, retrying } from "./models/network.ts";
+import { wipe } from "./models/wipe.ts";
+import { ConsentScreen } from "./screens/ConsentScreen.tsx";
+import { ChannelsScreen, EmailScreen, MobileScreen } from "./screens/ContactScreens.tsx";
+import { DoneScreen } from "./screens/DoneScreen.tsx";
+import {
+  BuildingScreen,
+  FlatScreen,
+  OwnerCodeScreen,
+  StaircaseScreen,
+  SurnameScreen,
+} from "./screens/IdentifyScreens.tsx";
+import { StartScreen } from "./screens/StartScreen.tsx";
+import { SummaryScreen } from "./screens/SummaryScreen.tsx";
+import { VerifyScreen } from "./screens/VerifyScreen.tsx";
+import { StatusScreen, WithdrawConfirmScreen, WithdrawScreen } from "./screens/WithdrawScreens.tsx";
+
+const SCREENS: Record<Step, () => preact.JSX.Element | null> = {
+  start: StartScreen,
+  building: BuildingScreen,
+  staircase: StaircaseScreen,
+  flat: FlatScreen,
+  surname: SurnameScreen,
+  ownerCode: OwnerCodeScreen,
+  channels: ChannelsScreen,
+  email: EmailScreen,
+  mobile: MobileScreen,
+  consent: ConsentScreen,
+  verify: VerifyScreen,
+  summary: SummaryScreen,
+  done: DoneScreen,
+  withdraw: WithdrawScreen,
+  withdrawConfirm: WithdrawConfirmScreen,
+  status: StatusScreen,
+};
+
+export const idle = createIdleTimer({ warnSeconds, wipeSeconds, onWipe: wipe });
+
+// Count idle time whenever there is something to forget: any step but Start, or a language chosen.
+effect(() => {
+  if (step.value !== "start" || lang.value !== "pl") idle.start();
+  else idle.stop();
+});
+
+export function App() {
+  useEffect(() => {
+    document.documentElement.lang = lang.value;
+  });
+  useEffect(() => {
+    if (!config.value) void loadKiosk();
+  }, []);
+  const Screen = SCREENS[step.value];
+  const problem = offline.value;
+  return (
+    <>
+      {config.value ? <Screen /> : <p style={{ padding: "24px" }}>{t("loading")}</p>}
+      {idle.warning.value ? (
+        <Overlay
+          id="idle-warning"
+          title={t("idle.heading")}
+          actions={
+            <Button variant="primary" onClick={() => idle.touch()} testId="idle-continue">
+              {t("idle.continue")}
+            </Button>
+          }
+        >
+          <p>{t("idle.body", { seconds: idle.secondsLeft.value })}</p>
+        </Overlay>
+      ) : null}
+      {problem ? (
+        <Overlay
+          id="offline"
+          title={t("offline.heading")}
+          actions={
+            <Button
+              variant="primary"
+              disabled={retrying.value}
+              onClick={() => void problem.retry()}
+              testId="offline-retry"
+            >
+              {retrying.value ? t("offline.retrying") : t("offline.retry")}
+            </Button>
+          }
+        >
+          <p>{t("offline.body")}</p>
+        </Overlay>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+/** The kiosk's calls to the gateway, one function per route, through the typed `hc` client. */
+import { hc } from "hono/client";
+import type { KioskApi } from "../../../gateway/app.ts";
+import { timedFetch, unwrap } from "./http.ts";
+import type {
+  Channel,
+  Directory,
+  EmailCheck,
+  EnrolResult,
+  Identified,
+  KioskConfig,
+  Lang,
+  MobileCheck,
+  PrintStatus,
+  StatusView,
+  VerificationStarted,
+  WithdrawResult,
+} from "./types.ts";
+
+const api = hc<KioskApi>("/api/v1", { fetch: timedFetch });
+
+/** Routes not (yet) in KioskApi's type: plain JSON posts with the same timeout and error handling. */
+function post(path: string, body: unknown): Promise<Response> {
+  return timedFetch(`/api/v1${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+export const kioskApi = {
+  config: () => unwrap<KioskConfig>(api.kiosk.config.$get()),
+  directory: () => unwrap<Directory>(api.kiosk.directory.$get()),
+  identify: (json: { flatCode: string; surname: string; ownerCode: string }) =>
+    unwrap<Identified>(api.kiosk.identify.$post({ json })),
+  status: (session: string) => unwrap<{ status: StatusView }>(api.kiosk.status.$get({ query: { session } })),
+  enrol: (json: {
+    session: string;
+    idempotencyKey: string;
+    email?: string;
+    mobile?: string;
+    channels: Channel[];
+    consents: { processing: true; email: boolean; sms: boolean };
+    consentVersion: string;
+    verifications: { email?: string; sms?: string };
+    unverified?: Channel[];
+    language: Lang;
+  }) => unwrap<EnrolResult>(api.kiosk.enrolments.$post({ json })),
+  withdraw: (json: { session: string; idempotencyKey: string; channels: Channel[] | "all"; language: Lang }) =>
+    unwrap<WithdrawResult>(api.kiosk.withdrawals.$post({ json })),
+  endSession: (session: string) => unwrap<void>(api.kiosk.session.end.$post({ json: { session } })),
+  startVerification: (body: { channel: Channel; to: string }) =>
+    unwrap<VerificationStarted>(post("/verifications", body)),
+  confirmVerification: (id: string, code: string) =>
+    unwrap<{ verified: true }>(post(`/verifications/${encodeURIComponent(id)}/confirm`, { code })),
+  checkContacts: (json: { email?: string; mobile?: string }) =>
+    unwrap<{ email?: EmailCheck; mobile?: MobileCheck }>(api.contacts.check.$post({ json })),
+  receiptStatus: (number: string) => unwrap<PrintStatus>(api.receipts[":number"].status.$get({ param: { number } })),
+};

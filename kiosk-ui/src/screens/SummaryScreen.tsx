@@ -1,0 +1,94 @@
+/** Summary: everything unmasked in large type, when electronic delivery starts, what stays on paper. */
+import { Button } from "../components/Button.tsx";
+import { Frame } from "../components/Frame.tsx";
+import { formatDate, listJoin, type MessageKey, t } from "../i18n/index.ts";
+import { channels, emailNormalized, mobileNormalized } from "../models/contacts.ts";
+import { back } from "../models/flow.ts";
+import { config } from "../models/kiosk.ts";
+import { identified } from "../models/session.ts";
+import { submitEnrolment, submitting } from "../models/submit.ts";
+import { items } from "../models/verify.ts";
+import { wipe } from "../models/wipe.ts";
+import { SubmitErrorMessage } from "./SubmitErrorMessage.tsx";
+import s from "./SummaryScreen.module.css";
+import { readableMobile } from "./VerifyScreen.tsx";
+
+const DAY_MS = 86_400_000;
+
+/** What still comes by post after enrolling with the chosen channels. */
+function stillOnPaper(from: Date): string[] {
+  const c = config.value;
+  if (!c) return [];
+  const wants = channels.value;
+  const out: string[] = [];
+  for (const [category, via] of Object.entries(c.categoryChannels)) {
+    const demand = category === "payment_demand" && c.paymentDemandsOnPaper;
+    if (demand || !via.some((ch) => wants.includes(ch))) out.push(t(`cat.${category}` as MessageKey));
+  }
+  out.push(t("summary.paperUntil", { date: formatDate(new Date(from.getTime() - DAY_MS)) }));
+  return out;
+}
+
+function Row(props: { label: string; value: string; note?: string; testId: string }) {
+  return (
+    <div class={s.row}>
+      <dt class={s.label}>{props.label}</dt>
+      <dd class={s.value} data-testid={props.testId}>
+        {props.value}
+        {props.note ? <span class={s.note}>{props.note}</span> : null}
+      </dd>
+    </div>
+  );
+}
+
+export function SummaryScreen() {
+  const who = identified.value;
+  const grace = config.value?.graceDays ?? 14;
+  const from = new Date(Date.now() + grace * DAY_MS);
+  const wants = channels.value;
+  const state = (channel: "email" | "sms") => {
+    const item = items.value.find((i) => i.channel === channel);
+    return item?.state === "unverified" ? t("summary.unverified") : t("summary.verified");
+  };
+  return (
+    <Frame
+      title={t("summary.heading")}
+      onBack={back}
+      onCancel={wipe}
+      footer={
+        <Button
+          variant="primary"
+          disabled={submitting.value}
+          onClick={() => void submitEnrolment()}
+          testId="summary-confirm"
+        >
+          {submitting.value ? t("summary.saving") : t("summary.confirm")}
+        </Button>
+      }
+    >
+      <dl class={s.list}>
+        <Row label={t("summary.flat")} value={who?.flat.label ?? ""} testId="summary-flat" />
+        <Row
+          label={t("summary.name")}
+          value={who ? `${who.owner.firstName} ${who.owner.surname}` : ""}
+          testId="summary-name"
+        />
+        <Row
+          label={t("summary.email")}
+          value={wants.includes("email") ? emailNormalized.value : t("summary.none")}
+          note={wants.includes("email") ? state("email") : undefined}
+          testId="summary-email"
+        />
+        <Row
+          label={t("summary.mobile")}
+          value={wants.includes("sms") ? readableMobile(mobileNormalized.value) : t("summary.none")}
+          note={wants.includes("sms") ? state("sms") : undefined}
+          testId="summary-mobile"
+        />
+      </dl>
+      <p class={s.from}>{t("summary.from", { date: formatDate(from) })}</p>
+      <p>{t("summary.stillPost", { items: listJoin(stillOnPaper(from)) })}</p>
+      <SubmitErrorMessage />
+    </Frame>
+  );
+}

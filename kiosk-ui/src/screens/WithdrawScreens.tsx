@@ -1,0 +1,118 @@
+/** Withdraw: SMS only, email only, or everything; takes effect immediately. Also "check my status". */
+
+import type { StatusView } from "../api/types.ts";
+import { Button } from "../components/Button.tsx";
+import { ChoiceGrid } from "../components/ChoiceGrid.tsx";
+import { Frame } from "../components/Frame.tsx";
+import { formatDate, type MessageKey, t } from "../i18n/index.ts";
+import { back } from "../models/flow.ts";
+import { identified } from "../models/session.ts";
+import { chooseWithdrawal, submitting, submitWithdrawal, withdrawChoice } from "../models/submit.ts";
+import { wipe } from "../models/wipe.ts";
+import { SubmitErrorMessage } from "./SubmitErrorMessage.tsx";
+import s from "./WithdrawScreens.module.css";
+
+function StatusBox(props: { status: StatusView }) {
+  const st = props.status;
+  return (
+    <section class={s.status} data-testid="status-box" data-status={st.status}>
+      <p class={s.state}>{t(`status.${st.status}` as MessageKey)}</p>
+      {st.enrolled ? <p>{st.youAreRecipient ? t("status.youRecipient") : t("status.otherRecipient")}</p> : null}
+      {st.email ? (
+        <p class={s.contact} data-testid="status-email">
+          ✉ {st.email}
+          {st.electronicFrom.email ? (
+            <span> · {t("status.emailFrom", { date: formatDate(st.electronicFrom.email) })}</span>
+          ) : null}
+        </p>
+      ) : null}
+      {st.mobile ? (
+        <p class={s.contact} data-testid="status-mobile">
+          ✆ {st.mobile}
+          {st.electronicFrom.sms ? (
+            <span> · {t("status.smsFrom", { date: formatDate(st.electronicFrom.sms) })}</span>
+          ) : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function StatusScreen() {
+  const who = identified.value;
+  return (
+    <Frame
+      title={t("status.heading")}
+      onBack={wipe}
+      footer={
+        <Button variant="primary" onClick={wipe} testId="status-finish">
+          {t("nav.finish")}
+        </Button>
+      }
+    >
+      <p class={s.flat}>{who?.flat.label}</p>
+      {who ? <StatusBox status={who.status} /> : null}
+    </Frame>
+  );
+}
+
+export function WithdrawScreen() {
+  const who = identified.value;
+  const status = who?.status;
+  const active = status?.status === "active" ? status.channels : [];
+  const choices = [
+    ...(active.length > 1
+      ? [
+          { key: "sms", label: t("withdraw.sms") },
+          { key: "email", label: t("withdraw.email") },
+        ]
+      : []),
+    { key: "all", label: t("withdraw.all"), hint: t("withdraw.all.hint") },
+  ];
+  return (
+    <Frame title={t("withdraw.heading")} onBack={wipe} onCancel={wipe}>
+      <p class={s.flat}>{who?.flat.label}</p>
+      {status ? <StatusBox status={status} /> : null}
+      {active.length > 0 ? (
+        <ChoiceGrid
+          label={t("withdraw.heading")}
+          choices={choices}
+          onChoose={(key) => chooseWithdrawal(key as "sms" | "email" | "all")}
+        />
+      ) : (
+        <p class={s.nothing}>{t("withdraw.nothing")}</p>
+      )}
+    </Frame>
+  );
+}
+
+export function WithdrawConfirmScreen() {
+  const choice = withdrawChoice.value;
+  return (
+    <Frame
+      title={t("withdraw.confirmHeading")}
+      onBack={back}
+      onCancel={wipe}
+      footer={
+        <Button
+          variant="danger"
+          disabled={submitting.value}
+          onClick={() => void submitWithdrawal()}
+          testId="withdraw-confirm"
+        >
+          {submitting.value ? t("summary.saving") : t("withdraw.confirm")}
+        </Button>
+      }
+    >
+      <p class={s.choice}>
+        {choice === "all" ? t("withdraw.all") : choice === "sms" ? t("withdraw.sms") : t("withdraw.email")}
+      </p>
+      <p>
+        {choice === "all"
+          ? t("withdraw.effect.all")
+          : t("withdraw.effect", { channel: t(choice === "sms" ? "withdraw.channel.sms" : "withdraw.channel.email") })}
+      </p>
+      <SubmitErrorMessage />
+    </Frame>
+  );
+}
