@@ -6,12 +6,14 @@ import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
+import { devSmsRoutes } from "./routes/devSms.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { kioskRoutes } from "./routes/kiosk.ts";
 import { officeRoutes } from "./routes/office/index.ts";
 import { kioskKeysRoutes, receiptsRoutes } from "./routes/receipts.ts";
 import { smsRoutes } from "./routes/sms.ts";
 import { serveUi } from "./routes/static.ts";
+import { verificationsRoutes } from "./routes/verifications.ts";
 
 /** The kiosk-facing API; its type feeds the typed `hc` client in kiosk-ui. */
 export function createApi(ctx: GatewayContext) {
@@ -19,7 +21,8 @@ export function createApi(ctx: GatewayContext) {
     .route("/contacts", contactsRoutes)
     .route("/sms", smsRoutes)
     .route("/kiosk", kioskRoutes(ctx))
-    .route("/receipts", receiptsRoutes(ctx));
+    .route("/receipts", receiptsRoutes(ctx))
+    .route("/verifications", verificationsRoutes(ctx));
 }
 
 export type KioskApi = ReturnType<typeof createApi>;
@@ -54,6 +57,7 @@ export function createApp(ctx: GatewayContext) {
   app.route("/api/v1", createApi(ctx));
   app.route("/office/v1", officeRoutes(ctx));
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
+  if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));
   return app;
 }

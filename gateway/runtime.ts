@@ -14,6 +14,7 @@ import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
 import { HealthRegistry } from "./health.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { startSms } from "./messaging/smsRuntime.ts";
 import { startMessaging } from "./messaging/start.ts";
 import { startOffice } from "./office/start.ts";
 import { startReceipts } from "./receipts/startReceipts.ts";
@@ -83,6 +84,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   ctx.receipts = receiptsPart.service;
   parts.push(receiptsPart);
   await startMessaging(ctx, parts);
+  const sms = await startSms({ ...ctx, poke: () => ctx.outbox?.poke() });
+  ctx.sms = sms;
+  ctx.outbox?.addSender(sms.sender, { concurrency: config.outbox.concurrency.sms, perMinute: config.sms.perMinute });
+  parts.push({ name: "sms", stop: () => sms.stop() });
   const app = createApp(ctx);
   let stopped = false;
   return {

@@ -1,0 +1,81 @@
+/**
+ * Demo mode only, with the SMS simulator: what was "sent". `/dev/sms` is a readable page,
+ * `/dev/sms.json` is `[{ id, to, text, at }]`, oldest first (the kiosk's end-to-end tests read
+ * one-time codes from it; `?to=<number>` filters). `POST /dev/sms/incoming {from, text}`
+ * simulates a resident's reply (e.g. "STOP").
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import type { GatewayContext } from "../context.ts";
+import { checkMobile } from "../domain/contacts.ts";
+import { KioskError } from "../errors.ts";
+import { validate } from "./validate.ts";
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const STATE_PL: Record<string, string> = {
+  sent: "wysłany",
+  delivered: "doręczony",
+  failed: "niedoręczony",
+  pending: "oczekuje (telefon wyłączony?)",
+  queued: "w kolejce",
+  unknown: "nieznany",
+};
+
+function simulator(ctx: GatewayContext) {
+  const sim = ctx.sms?.simulator;
+  if (!sim) throw new KioskError("NOT_FOUND", 'the SMS simulator is not running (sms.driver is not "simulator")');
+  return sim;
+}
+
+function normalisedTo(to: string | undefined): string | undefined {
+  if (!to) return undefined;
+  const mobile = checkMobile(to);
+  return mobile.valid ? mobile.e164 : to.trim();
+}
+
+const incomingBody = z.object({ from: z.string().trim().min(3).max(40), text: z.string().min(1).max(1000) });
+
+export function devSmsRoutes(ctx: GatewayContext) {
+  return new Hono()
+    .get("/dev/sms.json", (c) => {
+      const to = normalisedTo(c.req.query("to"));
+      const list = simulator(ctx)
+        .sent()
+        .filter((m) => !to || m.to === to);
+      return c.json(list.map(({ id, to, text, at }) => ({ id, to, text, at })));
+    })
+    .get("/dev/sms", (c) => {
+      const list = simulator(ctx).sent().reverse();
+      const items = list
+        .map(
+          (m) => `<article>
+<p class="meta">Do: <b>${escapeHtml(m.to)}</b> · ${escapeHtml(m.at)} · ${escapeHtml(STATE_PL[m.status.state] ?? m.status.state)} · ${m.unicode ? "UCS-2" : "GSM-7"}</p>
+<pre>${escapeHtml(m.text)}</pre>
+</article>`,
+        )
+        .join("\n");
+      return c.html(`<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>SMS testowe (${list.length})</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:50em;margin:0 auto;padding:1em;line-height:1.4}
+article{border:1px solid #ccc;border-radius:6px;padding:0 1em;margin:1em 0}
+pre{white-space:pre-wrap;font-family:inherit;background:#f6f6f6;padding:.5em}
+.meta{color:#555;font-size:.9em}
+</style></head><body>
+<h1>SMS testowe – ${list.length} wiad.</h1>
+<p class="meta">Symulator modemu GSM (tryb demo). Najnowsze na górze. JSON: <a href="/dev/sms.json">/dev/sms.json</a>.
+Numery kończące się na 000 nie odbierają (raport: niedoręczony), na 999 – raport nie przychodzi.
+Odpowiedź mieszkańca: <code>POST /dev/sms/incoming {"from":"+48…","text":"STOP"}</code>.</p>
+${items || "<p>Nic jeszcze nie wysłano.</p>"}
+</body></html>`);
+    })
+    .post("/dev/sms/incoming", validate("json", incomingBody), async (c) => {
+      const { from, text } = c.req.valid("json");
+      const sms = simulator(ctx).receive(normalisedTo(from) ?? from, text);
+      await ctx.sms?.tracker.tick();
+      return c.json({ accepted: true, key: sms.key }, 202);
+    });
+}
