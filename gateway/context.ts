@@ -2,6 +2,7 @@
 import type { OpenedDb } from "../db/client.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
 import type { HealthRegistry } from "./health.ts";
+import type { SmsRuntime } from "./messaging/smsRuntime.ts";
 import type { MailSink } from "./messaging/sink.ts";
 import type { OutboxWorker } from "./messaging/worker.ts";
 import type { ConsentRegister } from "./services/register.ts";
@@ -52,6 +53,8 @@ export interface GatewayContext extends CoreDeps {
   /** Directory of the built kiosk UI (served at `/`). */
   uiDir: string;
   receipts?: ReceiptService;
+  /** The SMS side (modem bridge or simulator, sender, delivery tracker); see messaging/smsRuntime.ts. */
+  sms?: SmsRuntime;
   /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing, `addSender()` for a channel. */
   outbox?: OutboxWorker;
   /** Demo mode's in-process SMTP sink, shown at /dev/mail. */
