@@ -1,0 +1,195 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { receipts } from "../../db/schema/index.ts";
+import type { ReceiptInput } from "../context.ts";
+import { startTestGateway, type TestGateway } from "../testing/harness.ts";
+import { SAMPLE_INPUT } from "./fixtures.ts";
+import type { ReceiptsPart } from "./startReceipts.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+let gw: TestGateway;
+let part: ReceiptsPart;
+
+beforeEach(async () => {
+  gw = await startTestGateway({
+    printer: { uri: "virtual", widthMm: 58, pollSeconds: 0.05, reprintWindowMinutes: 10 },
+  });
+  part = gw.parts.find((p) => p.name === "receipts") as ReceiptsPart;
+});
+afterEach(async () => {
+  await gw.dispose();
+});
+
+function issue(input: ReceiptInput = SAMPLE_INPUT) {
+  const service = gw.ctx.receipts!;
+  return gw.ctx.db.transaction((tx) => service.issue(tx, input));
+}
+
+function qrFromPng(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("a confirmation slip end to end", () => {
+  it("prints to the virtual printer; the QR read from the PNG verifies", async () => {
+    const issued = issue();
+    expect(issued.number).toBe("K1-000001");
+    const vp = part.virtualPrinter!;
+    const next = vp.nextSlip();
+    expect(await gw.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+    const slip = await next;
+    expect(slip.text).toContain("Właściciel: Małgorzata\n  Żółkiewska-Ślęzak");
+    expect(slip.text).toContain("Nr: K1-000001");
+    expect(slip.file.startsWith(join(gw.dataDir, "printer"))).toBe(true);
+    expect(readFileSync(join(gw.dataDir, "printer", "latest.png")).equals(slip.png)).toBe(true);
+
+    const scanned = qrFromPng(slip.png);
+    expect(scanned).toBe(issued.qr);
+    const res = await gw.json("POST", "/api/v1/receipts/verify", { qr: scanned });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      valid: true,
+      issuedHere: true,
+      receipt: { number: "K1-000001", flatCode: "KEL10-A-12", email: "m***@gmail.com", electronicFrom: "2026-03-16" },
+    });
+    expect((await gw.json("GET", `/api/v1/receipts/${issued.number}/status`)).body).toEqual({ status: "printed" });
+  });
+
+  it("answers valid: false with a reason for a tampered or cut QR", async () => {
+    const { qr } = issue();
+    const parts = qr.split(".");
+    const data = JSON.parse(Buffer.from(parts[2], "base64url").toString());
+    data.o = "Jan Oszust";
+    parts[2] = Buffer.from(JSON.stringify(data)).toString("base64url");
+    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: parts.join(".") })).body).toEqual({
+      valid: false,
+      reason: "bad_signature",
+    });
+    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: qr.slice(0, -10) })).body).toEqual({
+      valid: false,
+      reason: "truncated",
+    });
+    expect((await gw.json("POST", "/api/v1/receipts/verify", {})).status).toBe(400);
+  });
+
+  it("numbers slips per kiosk and stores nothing when the enrolment transaction rolls back", () => {
+    expect(issue().number).toBe("K1-000001");
+    expect(() =>
+      gw.ctx.db.transaction((tx) => {
+        gw.ctx.receipts!.issue(tx, SAMPLE_INPUT);
+        throw new Error("enrolment failed later");
+      }),
+    ).toThrow("enrolment failed later");
+    expect(issue().number).toBe("K1-000002");
+    expect(gw.ctx.db.select().from(receipts).all()).toHaveLength(2);
+  });
+
+  it("queues the slip when the paper is out, shows it in /healthz and reprints after a refill", async () => {
+    const vp = part.virtualPrinter!;
+    vp.state = "paper_out";
+    const issued = issue();
+    const outcome = await gw.ctx.receipts!.print(issued.number);
+    expect(outcome).toMatchObject({ status: "failed" });
+    expect((await gw.json("GET", `/api/v1/receipts/${issued.number}/status`)).body).toMatchObject({
+      status: "failed",
+      reason: expect.stringContaining("paper_out"),
+    });
+    const health = await gw.json("GET", "/healthz");
+    expect(health.body.parts.printer).toMatchObject({
+      status: "down",
+      state: "paper_out",
+      paper: "out",
+      queuedForReprint: 1,
+    });
+    expect(health.body.parts.db.status).toBe("ok");
+    expect(vp.slips).toHaveLength(0);
+
+    vp.state = "ok";
+    await until(() => vp.slips.length === 1);
+    await until(() => gw.ctx.receipts!.printStatus(issued.number).status === "printed");
+    expect(vp.slips[0].text).not.toContain("DUPLIKAT");
+    expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({ status: "ok", queuedForReprint: 0 });
+  });
+
+  it("shows a near-empty roll and an open cover in /healthz", async () => {
+    const vp = part.virtualPrinter!;
+    vp.state = "paper_near_end";
+    await until(() => part.printer.state.state === "paper_near_end");
+    expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({
+      status: "degraded",
+      paper: "near_end",
+    });
+    vp.state = "cover_open";
+    await until(() => part.printer.state.state === "cover_open");
+    expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({ status: "down", coverOpen: true });
+  });
+
+  it("does not reprint automatically after the reprint window", async () => {
+    const vp = part.virtualPrinter!;
+    vp.state = "paper_out";
+    const issued = issue();
+    await gw.ctx.receipts!.print(issued.number);
+    gw.clock.advance(11 * 60_000);
+    vp.state = "ok";
+    await until(() => part.printer.state.state === "ready");
+    await part.worker.tick();
+    expect(vp.slips).toHaveLength(0);
+    expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("failed");
+  });
+
+  it("reprints the same data marked DUPLIKAT", async () => {
+    const issued = issue();
+    const vp = part.virtualPrinter!;
+    await gw.ctx.receipts!.print(issued.number);
+    const next = vp.nextSlip();
+    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    expect(res.body).toEqual({ status: "printed" });
+    const copy = await next;
+    expect(copy.text).toContain("DUPLIKAT");
+    expect(copy.text.replace(/ *DUPLIKAT *\n/g, "")).toBe(vp.slips[0].text);
+    expect(qrFromPng(copy.png)).toBe(issued.qr);
+  });
+
+  it("answers 404 for an unknown slip and a PRINTER_ERROR for a reprint with the cover open", async () => {
+    expect((await gw.json("GET", "/api/v1/receipts/K1-000099/status")).status).toBe(404);
+    expect((await gw.json("POST", "/api/v1/receipts/K1-000099/reprint")).status).toBe(404);
+    const issued = issue();
+    part.virtualPrinter!.state = "cover_open";
+    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ code: "PRINTER_ERROR", details: { state: "cover_open" } });
+  });
+
+  it("publishes the public key as a JWK set, and the CLI verifies offline with it", async () => {
+    const { qr } = issue();
+    const res = await gw.json("GET", "/.well-known/kiosk-keys.json");
+    expect(res.body.keys).toEqual([expect.objectContaining({ kty: "OKP", crv: "Ed25519", kid: part.key.kid })]);
+    const jwks = join(gw.dataDir, "jwks.json");
+    const qrFile = join(gw.dataDir, "qr.txt");
+    writeFileSync(jwks, JSON.stringify(res.body));
+    writeFileSync(qrFile, `${qr}\n`);
+    const out = execFileSync(process.execPath, ["gateway/cli/receiptVerify.ts", qrFile, "--jwks", jwks], { cwd: ROOT });
+    expect(JSON.parse(out.toString())).toMatchObject({ valid: true, receipt: { number: "K1-000001" } });
+    let failed: { status: number; stdout: Buffer } | undefined;
+    try {
+      execFileSync(process.execPath, ["gateway/cli/receiptVerify.ts", qr.slice(0, -3), "--jwks", jwks], { cwd: ROOT });
+    } catch (err) {
+      failed = err as { status: number; stdout: Buffer };
+    }
+    expect(failed?.status).toBe(1);
+    expect(JSON.parse(failed!.stdout.toString())).toMatchObject({ valid: false, reason: "truncated" });
+  });
+});
