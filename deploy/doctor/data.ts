@@ -1,0 +1,132 @@
+/** Disk space, database integrity, the consent register's chain, and backups. */
+import { existsSync, readdirSync, statfsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { integrityCheck, openDb } from "../../db/client.ts";
+import { systemClock } from "../../gateway/clock.ts";
+import type { Config } from "../../gateway/config.ts";
+import { createLogger } from "../../gateway/logger.ts";
+import { ConsentRegister } from "../../gateway/services/register.ts";
+import { type Finding, finding } from "./findings.ts";
+
+const MB = 1024 * 1024;
+
+export function checkDisk(dir: string): Finding {
+  const area = "Dysk";
+  const fs = statfsSync(dir);
+  const free = fs.bavail * fs.bsize;
+  const pct = Math.round((fs.bavail / fs.blocks) * 100);
+  const text = `${Math.round(free / MB)} MB wolne (${pct}%)`;
+  const en = `${Math.round(free / MB)} MB free (${pct}%)`;
+  const fix = {
+    pl: "usuń stare pliki (sudo journalctl --vacuum-size=100M), sprawdź katalog /var/lib/e-korespondencja/backups albo wymień kartę na większą",
+    en: "free space (sudo journalctl --vacuum-size=100M), check /var/lib/e-korespondencja/backups, or use a bigger card",
+  };
+  if (free < 200 * MB || pct < 5)
+    return finding("disk.free", area, "fail", `prawie pełny dysk: ${text}`, `disk nearly full: ${en}`, fix);
+  if (free < 1024 * MB || pct < 15)
+    return finding("disk.free", area, "warn", `mało miejsca: ${text}`, `low on space: ${en}`, fix);
+  return finding("disk.free", area, "ok", text, en);
+}
+
+export function checkDatabase(config: Config): Finding[] {
+  const area = "Baza danych";
+  const file = join(config.dataDir, "gateway.sqlite");
+  if (!existsSync(file)) {
+    return [
+      finding(
+        "db.integrity",
+        area,
+        "fail",
+        `brak bazy danych ${file} (brama nigdy nie wystartowała?)`,
+        `no database at ${file} (has the gateway ever started?)`,
+      ),
+    ];
+  }
+  const database = openDb(file);
+  try {
+    const verdict = integrityCheck(database.sqlite);
+    const out = [
+      verdict === "ok"
+        ? finding("db.integrity", area, "ok", "integralność bazy: ok", "database integrity: ok")
+        : finding("db.integrity", area, "fail", `baza uszkodzona: ${verdict}`, `database damaged: ${verdict}`, {
+            pl: "zatrzymaj bramę i odtwórz ostatnią kopię z /var/lib/e-korespondencja/backups (instrukcja: notes/deploy.md)",
+            en: "stop the gateway and restore the latest copy from /var/lib/e-korespondencja/backups (see the deploy notes)",
+          }),
+    ];
+    const register = new ConsentRegister({
+      db: database.db,
+      clock: systemClock,
+      config,
+      logger: createLogger("silent"),
+    });
+    const chain = register.verify();
+    out.push(
+      chain.ok
+        ? finding(
+            "db.register",
+            "Rejestr zgód",
+            "ok",
+            `łańcuch rejestru nienaruszony (${chain.events} zdarzeń)`,
+            `register chain intact (${chain.events} events)`,
+          )
+        : finding(
+            "db.register",
+            "Rejestr zgód",
+            "fail",
+            `łańcuch rejestru przerwany przy zdarzeniu #${chain.firstBadSeq} (${chain.kind})`,
+            `register chain broken at event #${chain.firstBadSeq} (${chain.kind})`,
+            {
+              pl: "nie zapisuj nic nowego; zgłoś do biura; potem: npm run register -- verify, i po wyjaśnieniu: npm run register -- acknowledge",
+              en: "do not write anything new; tell the office; then: npm run register -- verify, and once explained: npm run register -- acknowledge",
+            },
+          ),
+    );
+    return out;
+  } finally {
+    database.close();
+  }
+}
+
+export function checkBackups(config: Config, now: () => number = Date.now, maxAgeHours = 48): Finding {
+  const area = "Kopie zapasowe";
+  const dir = join(config.dataDir, "backups");
+  const copies = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => /^gateway-.*\.sqlite$/.test(n))
+        .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+        .sort((a, b) => b.mtime - a.mtime)
+    : [];
+  if (copies.length === 0) {
+    return finding(
+      "backups.recent",
+      area,
+      "warn",
+      "jeszcze nie ma kopii (pierwsza powstanie w nocy)",
+      "no backup yet (the first is made tonight)",
+      {
+        pl: "zrób kopię teraz: sudo e-korespondencja-backup",
+        en: "make one now: sudo e-korespondencja-backup",
+      },
+    );
+  }
+  const hours = Math.round((now() - copies[0].mtime) / 3_600_000);
+  return hours <= maxAgeHours
+    ? finding(
+        "backups.recent",
+        area,
+        "ok",
+        `ostatnia kopia ${copies[0].name} (${hours} h temu, razem ${copies.length})`,
+        `latest backup ${copies[0].name} (${hours} h ago, ${copies.length} kept)`,
+      )
+    : finding(
+        "backups.recent",
+        area,
+        "fail",
+        `ostatnia kopia ma ${hours} h — nocne kopie nie działają`,
+        `the latest backup is ${hours} h old — nightly backups are not running`,
+        {
+          pl: "sudo systemctl status e-korespondencja-backup.timer e-korespondencja-backup.service",
+          en: "sudo systemctl status e-korespondencja-backup.timer e-korespondencja-backup.service",
+        },
+      );
+}
