@@ -27,9 +27,13 @@ const PREPARING = `<!doctype html><html lang="pl"><head><meta charset="utf-8"><m
 <title>e-Korespondencja</title><style>body{font:28px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#fff;color:#111}</style>
 </head><body><p>Kiosk się uruchamia… / The kiosk is starting…</p></body></html>`;
 
+/** Paths that belong to the API: an unknown one there is a JSON 404, never the UI's index.html. */
+const API_PREFIXES = ["/api/", "/office/v1/", "/.well-known/", "/healthz"];
+
 export function serveUi(root: string): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
+    if (API_PREFIXES.some((prefix) => c.req.path.startsWith(prefix))) return next();
     const path = normalize(decodeURIComponent(new URL(c.req.url).pathname)).replace(/^(\.\.[/\\])+/, "");
     const candidate = join(root, path);
     if (!candidate.startsWith(root)) return next();
