@@ -4,7 +4,7 @@
  * marks the number at risk (SMS inbox full or phone off) and, after
  * `sms.pendingRepeatsToFailing` such messages in a row, failing. Also takes incoming SMS.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { outbox, smsMessages } from "../../db/schema/index.ts";
 import type { ModemMessageStatus, SmsModem } from "../../drivers/modem/types.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -74,6 +74,7 @@ export class SmsTracker {
       .select()
       .from(smsMessages)
       .where(and(inArray(smsMessages.state, OPEN), eq(smsMessages.driver, this.modem.kind)))
+      .orderBy(asc(smsMessages.injectedAt))
       .limit(500)
       .all();
     if (rows.length === 0) return;
