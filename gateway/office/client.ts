@@ -94,11 +94,17 @@ export class OfficeClient {
         await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
         continue;
       }
-      if (response.status === 401 && !skewCorrected) {
+      if (response.status === 401) {
         const parsed = safeJson(answer) as { error?: { code?: string }; server_time?: number } | undefined;
-        if (parsed?.error?.code === "timestamp_skew" && typeof parsed.server_time === "number") {
+        if (!skewCorrected && parsed?.error?.code === "timestamp_skew" && typeof parsed.server_time === "number") {
           this.clockOffsetSeconds += parsed.server_time - this.nowSeconds();
           skewCorrected = true;
+          continue;
+        }
+        // A network duplicate of this very request got there first; every endpoint is
+        // idempotent, so asking again with a new nonce returns the answer it produced.
+        if (parsed?.error?.code === "replayed" && attempt < retries) {
+          this.retried++;
           continue;
         }
       }
