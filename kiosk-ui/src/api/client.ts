@@ -19,15 +19,6 @@ import type {
 
 const api = hc<KioskApi>("/api/v1", { fetch: timedFetch });
 
-/** Routes not (yet) in KioskApi's type: plain JSON posts with the same timeout and error handling. */
-function post(path: string, body: unknown): Promise<Response> {
-  return timedFetch(`/api/v1${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
 export const kioskApi = {
   config: () => unwrap<KioskConfig>(api.kiosk.config.$get()),
   directory: () => unwrap<Directory>(api.kiosk.directory.$get()),
@@ -49,10 +40,10 @@ export const kioskApi = {
   withdraw: (json: { session: string; idempotencyKey: string; channels: Channel[] | "all"; language: Lang }) =>
     unwrap<WithdrawResult>(api.kiosk.withdrawals.$post({ json })),
   endSession: (session: string) => unwrap<void>(api.kiosk.session.end.$post({ json: { session } })),
-  startVerification: (body: { channel: Channel; to: string }) =>
-    unwrap<VerificationStarted>(post("/verifications", body)),
+  startVerification: (json: { channel: Channel; to: string }) =>
+    unwrap<VerificationStarted>(api.verifications.$post({ json })),
   confirmVerification: (id: string, code: string) =>
-    unwrap<{ verified: true }>(post(`/verifications/${encodeURIComponent(id)}/confirm`, { code })),
+    unwrap<{ verified: true }>(api.verifications[":id"].confirm.$post({ param: { id }, json: { code } })),
   checkContacts: (json: { email?: string; mobile?: string }) =>
     unwrap<{ email?: EmailCheck; mobile?: MobileCheck }>(api.contacts.check.$post({ json })),
   receiptStatus: (number: string) => unwrap<PrintStatus>(api.receipts[":number"].status.$get({ param: { number } })),

@@ -71,8 +71,8 @@ export const en: Record<MessageKey, string> = {
   "email.domain": "The part after @ needs an ending, e.g. .pl or .com",
   "email.tooLong": "This address is too long.",
   "email.suggestion": "Did you mean:",
-  "email.useSuggestion": "Yes, change to {suggestion}",
-  "email.keepAsIs": "No, my address is right",
+  "email.useSuggestion": "Yes, correct it",
+  "email.keepAsIs": "No, it is right",
 
   "mobile.heading": "Type your mobile number",
   "mobile.prefix": "Country code",

@@ -70,8 +70,8 @@ export const pl = {
   "email.domain": "Po znaku @ brakuje końcówki, np. .pl albo .com",
   "email.tooLong": "Ten adres jest za długi.",
   "email.suggestion": "Czy chodziło o:",
-  "email.useSuggestion": "Tak, popraw na {suggestion}",
-  "email.keepAsIs": "Nie, mój adres jest dobry",
+  "email.useSuggestion": "Tak, popraw",
+  "email.keepAsIs": "Nie, jest dobrze",
 
   "mobile.heading": "Wpisz numer telefonu komórkowego",
   "mobile.prefix": "Kierunkowy",

@@ -70,8 +70,8 @@ export const uk: Record<MessageKey, string> = {
   "email.domain": "Після знака @ бракує закінчення, напр. .pl або .com",
   "email.tooLong": "Ця адреса задовга.",
   "email.suggestion": "Можливо, ви мали на увазі:",
-  "email.useSuggestion": "Так, виправити на {suggestion}",
-  "email.keepAsIs": "Ні, моя адреса правильна",
+  "email.useSuggestion": "Так, виправити",
+  "email.keepAsIs": "Ні, усе правильно",
 
   "mobile.heading": "Введіть номер мобільного телефону",
   "mobile.prefix": "Код країни",

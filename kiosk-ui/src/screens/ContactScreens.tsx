@@ -97,7 +97,7 @@ export function EmailScreen() {
         {feedback?.tone === "suggest" ? (
           <>
             <Button variant="primary" onClick={() => setEmail(feedback.suggestion)} testId="use-suggestion">
-              {t("email.useSuggestion", { suggestion: feedback.suggestion })}
+              {t("email.useSuggestion")}
             </Button>
             {emailCheck.value?.valid ? (
               <Button
@@ -114,7 +114,7 @@ export function EmailScreen() {
       </ValidationMessage>
       <Keyboard
         layout="email"
-        chips={EMAIL_CHIPS}
+        chips={feedback?.tone === "suggest" ? undefined : EMAIL_CHIPS}
         onText={(text) => setEmail(email.value + text)}
         onBackspace={() => setEmail(email.value.slice(0, -1))}
       />

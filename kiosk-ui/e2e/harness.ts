@@ -1,0 +1,274 @@
+/**
+ * End-to-end harness: a real gateway (child process, free port, temp data dir, simulated devices)
+ * and real Chromium (Debian's /usr/bin/chromium through playwright-core, persistent context in a
+ * temp dir), plus screenshots, axe-core and the simulators' inboxes.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ARTIFACTS = join(ROOT, "test-artifacts", "kiosk");
+export const SIZES = {
+  small: { width: 800, height: 480 },
+  large: { width: 1280, height: 800 },
+  portrait: { width: 720, height: 1280 },
+} as const;
+export type SizeName = keyof typeof SIZES;
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Builds the UI when its sources are newer than dist/ (same as `npm start`). */
+export function ensureBuilt(): void {
+  execFileSync("node", [join(ROOT, "kiosk-ui", "ensure-built.mjs")], { stdio: "inherit" });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export interface DemoFlat {
+  flatCode: string;
+  label: string;
+  surnames: string[];
+  code: string;
+  building: string;
+  staircase: string;
+  number: string;
+}
+
+export interface GatewayProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  flats: DemoFlat[];
+  /** Stops the gateway (SIGTERM, then SIGKILL); the data directory stays for a restart. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+function parseOwners(text: string): DemoFlat[] {
+  const out: DemoFlat[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim() || line.startsWith("#")) continue;
+    const m = /^(\S+)\s+(.+? m\. \S+)\s+(.+?)\s+(\d{4,12})\s*$/.exec(line);
+    if (!m) continue;
+    const [building, staircase, number] = m[1].split("-");
+    out.push({ flatCode: m[1], label: m[2], surnames: m[3].split(" / "), code: m[4], building, staircase, number });
+  }
+  return out;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status < 500 || res.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`gateway did not answer within 30 s:\n${log()}`);
+}
+
+export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "ekor-kiosk-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  let output = "";
+  const bun = join(ROOT, "node_modules", ".bin", "bun");
+  const launch = async () => {
+    output = "";
+    child = spawn(bun, [join(ROOT, "gateway", "main.ts")], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        // One-time codes must go out whatever the hour the suite runs at.
+        EK__sms__quietHours__start: "00:00",
+        EK__sms__quietHours__end: "00:00",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+    await waitForHealth(url, child, () => output);
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
+  const flats = parseOwners(readFileSync(join(dataDir, "demo-owners.txt"), "utf8"));
+  return {
+    url,
+    port,
+    dataDir,
+    flats,
+    stop,
+    restart: launch,
+    async dispose() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Kiosk {
+  context: BrowserContext;
+  page: Page;
+  size: SizeName;
+  close(): Promise<void>;
+}
+
+export async function openKiosk(url: string, size: SizeName): Promise<Kiosk> {
+  const profile = mkdtempSync(join(tmpdir(), "ekor-kiosk-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: SIZES[size],
+    hasTouch: true,
+    locale: "pl-PL",
+    timezoneId: "Europe/Warsaw",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${url}/`);
+  await page.getByTestId("start-enrol").waitFor();
+  return {
+    context,
+    page,
+    size,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: number;
+}
+
+/** Serious and critical axe-core violations on the current screen. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
+      .map((v: { id: string; impact: string; help: string; nodes: unknown[] }) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.length,
+      }));
+  });
+}
+
+/** What a step must satisfy at every size: nothing scrolls the page, the primary action is on screen, touch targets are big. */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    if (document.documentElement.scrollHeight > vh + 1)
+      problems.push(`page scrolls (${document.documentElement.scrollHeight} > ${vh})`);
+    for (const button of document.querySelectorAll("footer button, [role=alertdialog] button")) {
+      const r = button.getBoundingClientRect();
+      if (r.bottom > vh + 0.5 || r.right > vw + 0.5 || r.top < 0)
+        problems.push(`action off screen: ${button.textContent}`);
+    }
+    for (const el of document.querySelectorAll("button, input, label")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.width < 44 || r.height < 44)
+        problems.push(`small target ${Math.round(r.width)}x${Math.round(r.height)}: ${el.textContent?.slice(0, 30)}`);
+    }
+    const base = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+    if (base < 20) problems.push(`base font ${base}px`);
+    return problems;
+  });
+}
+
+/** Screenshot + layout + axe for one step; returns the problems found (empty is good). */
+export async function checkStep(kiosk: Kiosk, flow: string, step: string): Promise<string[]> {
+  await kiosk.page.waitForTimeout(60);
+  const dir = join(ARTIFACTS, kiosk.size);
+  mkdirSync(dir, { recursive: true });
+  await kiosk.page.screenshot({ path: join(dir, `${flow}-${step}.png`) });
+  const layout = await layoutProblems(kiosk.page);
+  const axe = (await axeViolations(kiosk.page)).map((v) => `axe ${v.impact} ${v.id}: ${v.help} (${v.nodes})`);
+  return [...layout, ...axe].map((p) => `${kiosk.size}/${flow}/${step}: ${p}`);
+}
+
+/** The newest one-time code sent to `to` by SMS or email (from the simulators), newer than `after`. */
+export async function codeSentTo(
+  url: string,
+  channel: "sms" | "email",
+  to: string,
+  seen: Set<string> = new Set(),
+): Promise<string> {
+  const path = channel === "sms" ? "/dev/sms.json" : "/dev/mail.json";
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}${path}?to=${encodeURIComponent(to)}`);
+    const list = (await res.json()) as Array<{ id?: string; messageId?: string; text: string }>;
+    for (const message of [...list].reverse()) {
+      const key = message.id ?? message.messageId ?? message.text;
+      const code = /\b(\d{6})\b/.exec(message.text)?.[1];
+      if (code && !seen.has(key)) {
+        seen.add(key);
+        return code;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no code sent by ${channel} to ${to}`);
+}
