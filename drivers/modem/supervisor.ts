@@ -136,12 +136,12 @@ export class GammuSupervisor {
     if (this.child !== child) return;
     this.child = null;
     this.lastExit = { code, signal, at: new Date().toISOString() };
-    if (this.stopping) {
-      this.setState("stopped");
-      return;
-    }
     if (this.refusedNow) {
       this.setState("pin_refused", { exit: this.lastExit });
+      return;
+    }
+    if (this.stopping) {
+      this.setState("stopped");
       return;
     }
     if (Date.now() - this.startedAt > (this.o.stableAfterMs ?? 60_000)) this.failuresInRow = 0;
