@@ -2,6 +2,7 @@
  * Slip → ESC/POS bytes with node-thermal-printer (Epson command set, PC852 code page so
  * ą ć ę ł ń ó ś ź ż print as themselves). Wrapping is ours (hanging indents for fields).
  */
+import iconv from "iconv-lite";
 import { CharacterSet, BreakLine as NtpBreakLine, PrinterTypes, ThermalPrinter } from "node-thermal-printer";
 import { columnsFor, type PaperWidthMm, type SlipDocument, wrap } from "./slip.ts";
 
@@ -30,6 +31,26 @@ export function createNtp(widthMm: PaperWidthMm, iface?: NtpInterface): ThermalP
   });
 }
 
+const LF = Buffer.from([0x0a]);
+
+/**
+ * One printed line. node-thermal-printer encodes text one character at a time (a Buffer.concat
+ * per character); a line PC852 can hold is encoded here in one go with the same table and
+ * handed over as bytes — identical output, a fraction of the garbage. Anything else (the
+ * Ukrainian line) goes through the library, which switches code pages for it; PC852 is selected
+ * again after it, so every line printed here is in PC852.
+ */
+function printLine(printer: ThermalPrinter, text: string): void {
+  const bytes = iconv.encode(text, "cp852");
+  if (iconv.decode(bytes, "cp852") === text) {
+    printer.add(Buffer.concat([bytes, LF]));
+  } else {
+    printer.println(text);
+    // Back to PC852 for the lines that follow (the library may have switched away).
+    printer.setCharacterSet(CharacterSet.PC852_LATIN2);
+  }
+}
+
 /** Appends the slip to the printer's (cleared) buffer. */
 export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: PaperWidthMm): void {
   const cols = columnsFor(widthMm);
@@ -46,7 +67,7 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
         if (block.large) printer.setTextSize(1, 1);
         for (const line of wrap(block.text, block.large ? cols / 2 : cols)) {
           // Inverted text keeps its padding spaces: they are the black frame around the word.
-          printer.println(block.inverted ? block.text : line);
+          printLine(printer, block.inverted ? block.text : line);
           if (block.inverted) break;
         }
         if (block.large) printer.setTextNormal();
@@ -56,7 +77,7 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
         break;
       }
       case "field":
-        for (const line of wrap(`${block.label} ${block.value}`, cols, 2)) printer.println(line);
+        for (const line of wrap(`${block.label} ${block.value}`, cols, 2)) printLine(printer, line);
         break;
       case "rule":
         printer.drawLine();

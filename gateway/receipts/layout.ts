@@ -59,9 +59,12 @@ export function slipContextOf(config: Config, extra: Pick<SlipContext, "flatLabe
 }
 
 /** `02.03.2026 11:00` in the cooperative's zone. */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localDateTime(iso: string, timezone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
+  let format = dateTimeFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
       timeZone: timezone,
       hourCycle: "h23",
       year: "numeric",
@@ -69,10 +72,10 @@ export function localDateTime(iso: string, timezone: string): string {
       day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
-    })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
+    });
+    dateTimeFormats.set(timezone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
   return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
 }
 

@@ -70,10 +70,21 @@ export function receiptNumber(kioskId: string, seq: number): string {
 }
 
 /** `YYYY-MM-DD` of an instant in a time zone. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localDate(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(new Date(iso))
-    .slice(0, 10);
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    // Building a formatter costs far more than using one: keep one per zone.
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(new Date(iso)).slice(0, 10);
 }
 
 export function buildSignedReceipt(input: ReceiptInput, number: string, timezone: string): SignedReceipt {
