@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { checkStep, type DemoFlat, type Kiosk } from "./harness.ts";
+import { checkStep, codeSentTo, type DemoFlat, type Kiosk } from "./harness.ts";
 
 /** Collects screenshots/layout/axe problems while a flow runs; the test asserts it stays empty. */
 export class StepChecker {
@@ -79,4 +79,50 @@ export function registerEvents(dataDir: string, flatCode: string): Array<{ type:
       const [type, ownerId] = line.split("|");
       return { type, ownerId };
     });
+}
+
+async function postJson(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = res.status === 204 ? null : await res.json();
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Sets up an enrolment through the API (the precondition of update/withdraw tests), codes read from the simulators. */
+export async function enrolViaApi(
+  base: string,
+  flat: DemoFlat,
+  contacts: { email?: string; mobile?: string },
+  surname = flat.surnames[0],
+): Promise<void> {
+  const api = `${base}/api/v1`;
+  const who = await postJson(`${api}/kiosk/identify`, { flatCode: flat.flatCode, surname, ownerCode: flat.code });
+  const verifications: Record<string, string> = {};
+  const channels: Array<"email" | "sms"> = [];
+  for (const [channel, to] of [
+    ["email", contacts.email],
+    ["sms", contacts.mobile],
+  ] as const) {
+    if (!to) continue;
+    channels.push(channel);
+    const started = await postJson(`${api}/verifications`, { channel, to });
+    const code = await codeSentTo(base, channel, to);
+    await postJson(`${api}/verifications/${started.id}/confirm`, { code });
+    verifications[channel] = started.id;
+  }
+  await postJson(`${api}/kiosk/enrolments`, {
+    session: who.session,
+    idempotencyKey: crypto.randomUUID(),
+    ...contacts,
+    channels,
+    consents: { processing: true, email: channels.includes("email"), sms: channels.includes("sms") },
+    consentVersion: "2021-08-v1",
+    verifications,
+    language: "pl",
+  });
+  await postJson(`${api}/kiosk/session/end`, { session: who.session });
 }

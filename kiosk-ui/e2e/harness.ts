@@ -156,6 +156,8 @@ export interface Kiosk {
   context: BrowserContext;
   page: Page;
   size: SizeName;
+  /** Loads the kiosk afresh (each test starts on the Start screen whatever the last one left). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -172,12 +174,16 @@ export async function openKiosk(url: string, size: SizeName): Promise<Kiosk> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
-  await page.goto(`${url}/`);
-  await page.getByTestId("start-enrol").waitFor();
+  const reset = async () => {
+    await page.goto(`${url}/`);
+    await page.getByTestId("start-enrol").waitFor();
+  };
+  await reset();
   return {
     context,
     page,
     size,
+    reset,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -48,14 +48,15 @@ export function readableMobile(e164: string): string {
 }
 
 export function VerifyScreen() {
-  const [now, setNow] = useState(Date.now());
+  // Re-render twice a second so the resend countdown moves.
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 500);
+    const timer = setInterval(() => setTick((n) => n + 1), 500);
     return () => clearInterval(timer);
   }, []);
   const item = currentItem.value;
   if (!item) return null;
-  const waitSeconds = Math.max(0, Math.ceil((item.resendAt - now) / 1000));
+  const waitSeconds = Math.max(0, Math.ceil((item.resendAt - Date.now()) / 1000));
   const sending = item.state === "sending";
   const total = items.value.length;
   return (
