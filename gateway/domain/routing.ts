@@ -44,8 +44,21 @@ export interface RoutingResult {
   failingChannels: ElectronicChannel[];
 }
 
-/** Midnight of `date` in `timezone` as a UTC instant. */
+const midnights = new Map<string, number>();
+
+/** Midnight of `date` in `timezone` as a UTC instant (memoised: Intl formatters are costly to build). */
 export function localMidnight(date: string, timezone: string): number {
+  const key = `${date}|${timezone}`;
+  let value = midnights.get(key);
+  if (value === undefined) {
+    value = computeLocalMidnight(date, timezone);
+    if (midnights.size > 10_000) midnights.clear();
+    midnights.set(key, value);
+  }
+  return value;
+}
+
+function computeLocalMidnight(date: string, timezone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   const offsetAt = (instant: number): number => {
     const parts = new Intl.DateTimeFormat("en-US", {

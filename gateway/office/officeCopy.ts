@@ -3,7 +3,7 @@
  * receiver): applies events strictly in order, deduplicating by sequence number and hash, and
  * verifies the chain. The copy uses the gateway's own schema (register_events, deliveries).
  */
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { deliveries, registerEvents, syncCursors } from "../../db/schema/index.ts";
 import {
@@ -36,6 +36,20 @@ export function copyHead(db: Db): { seq: number; hash: string } {
 }
 
 export function applyEvents(db: Db, events: ConsentEvent[]): ApplyResult {
+  const p = (name: string) => sql.placeholder(name);
+  const insert = db
+    .insert(registerEvents)
+    .values({
+      seq: p("seq"),
+      type: p("type"),
+      flatCode: p("flatCode"),
+      ownerId: p("ownerId"),
+      payload: p("payload"),
+      occurredAt: p("occurredAt"),
+      prevHash: p("prevHash"),
+      hash: p("hash"),
+    })
+    .prepare();
   return db.transaction((tx) => {
     let head = tx
       .select({ seq: registerEvents.seq, hash: registerEvents.hash })
@@ -74,18 +88,16 @@ export function applyEvents(db: Db, events: ConsentEvent[]): ApplyResult {
         problem = { kind: "bad_link", seq: event.seq };
         break;
       }
-      tx.insert(registerEvents)
-        .values({
-          seq: event.seq,
-          type: event.type,
-          flatCode: event.flatCode,
-          ownerId: event.ownerId,
-          payload: canonicalJson(event.payload),
-          occurredAt: event.occurredAt,
-          prevHash: event.prevHash,
-          hash: event.hash,
-        })
-        .run();
+      insert.run({
+        seq: event.seq,
+        type: event.type,
+        flatCode: event.flatCode,
+        ownerId: event.ownerId,
+        payload: canonicalJson(event.payload),
+        occurredAt: event.occurredAt,
+        prevHash: event.prevHash,
+        hash: event.hash,
+      });
       head = { seq: event.seq, hash: event.hash };
       applied++;
     }

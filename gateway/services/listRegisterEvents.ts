@@ -1,9 +1,8 @@
 /**
  * A page of register events after a cursor, already serialised: the payload is stored as
- * canonical JSON, so it is spliced in as is instead of being parsed and printed again.
+ * canonical JSON, so it is spliced in as is instead of being parsed and printed again, and the
+ * rows are read as plain arrays (this is the office's bulk path; see bench/sync.ts).
  */
-import { asc, desc, gt } from "drizzle-orm";
-import { registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 
 export interface EventsPage {
@@ -12,23 +11,24 @@ export interface EventsPage {
   count: number;
 }
 
+type EventRow = [number, string, string, string | null, string, string, string, string];
+
 export function listRegisterEvents(deps: Pick<CoreDeps, "db">, input: { after: number; limit: number }): EventsPage {
-  const rows = deps.db
-    .select()
-    .from(registerEvents)
-    .where(gt(registerEvents.seq, input.after))
-    .orderBy(asc(registerEvents.seq))
-    .limit(input.limit)
-    .all();
-  const head = deps.db.select({ seq: registerEvents.seq }).from(registerEvents).orderBy(desc(registerEvents.seq)).get();
-  const headSeq = head?.seq ?? 0;
-  const parts: string[] = [];
-  for (const r of rows) {
-    parts.push(
-      `{"seq":${r.seq},"type":${JSON.stringify(r.type)},"flatCode":${JSON.stringify(r.flatCode)},"ownerId":${JSON.stringify(r.ownerId)},"payload":${r.payload},"occurredAt":${JSON.stringify(r.occurredAt)},"prevHash":"${r.prevHash}","hash":"${r.hash}"}`,
-    );
+  const sqlite = deps.db.$client;
+  const rows = sqlite
+    .query(
+      "SELECT seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash FROM register_events WHERE seq > ? ORDER BY seq LIMIT ?",
+    )
+    .values(input.after, input.limit) as EventRow[];
+  const head = sqlite.query("SELECT max(seq) AS seq FROM register_events").get() as { seq: number | null };
+  const headSeq = head.seq ?? 0;
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [seq, type, flatCode, ownerId, payload, occurredAt, prevHash, hash] = rows[i];
+    parts[i] =
+      `{"seq":${seq},"type":${JSON.stringify(type)},"flatCode":${JSON.stringify(flatCode)},"ownerId":${JSON.stringify(ownerId)},"payload":${payload},"occurredAt":${JSON.stringify(occurredAt)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
   }
-  const next = rows.length > 0 ? rows[rows.length - 1].seq : input.after;
+  const next = rows.length > 0 ? rows[rows.length - 1][0] : input.after;
   return {
     json: `{"events":[${parts.join(",")}],"next_cursor":${next},"head_seq":${headSeq},"has_more":${next < headSeq}}`,
     count: rows.length,

@@ -6,14 +6,14 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { inArray } from "drizzle-orm";
-import { correspondence, deliveries, flats } from "../../db/schema/index.ts";
-import type { CoreDeps, Tx } from "../deps.ts";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { correspondence, deliveries, flats, registerEvents } from "../../db/schema/index.ts";
+import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { CATEGORIES, type Category, type ElectronicChannel } from "../domain/categories.ts";
 import { consentAsOf, type FlatConsent } from "../domain/consentState.ts";
 import { type ReasonCode, type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
-import type { ConsentRegister } from "./register.ts";
+import { type ConsentRegister, rowToEvent } from "./register.ts";
 
 export interface CorrespondenceAttachment {
   filename: string;
@@ -189,18 +189,19 @@ export function routeCorrespondence(
     );
   }
 
-  db.transaction((tx) => {
+  const statements = prepare(db);
+  db.transaction(() => {
     const eventsByFlat = new Map<string, ReturnType<ConsentRegister["flatEvents"]>>();
     for (const { item } of fresh) {
       let events = eventsByFlat.get(item.flat);
       if (!events) {
-        events = deps.register.flatEvents(item.flat, tx);
+        events = statements.flatEvents.all({ flat: item.flat }).map(rowToEvent);
         eventsByFlat.set(item.flat, events);
       }
       const asOf = consentAsOf(item.flat, events, item.generated_at, config.rules.graceDays);
       const current = consentAsOf(item.flat, events, null, config.rules.graceDays);
       const consent = effectiveConsent(asOf, current);
-      const answer = decide(tx, deps, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
+      const answer = decide(db, statements, deps, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
       decided.set(item.id, answer);
     }
   });
@@ -213,8 +214,47 @@ export function routeCorrespondence(
   return { items, repeated };
 }
 
+/** Prepared once per batch: building drizzle queries per row costs more than running them. */
+function prepare(db: CoreDeps["db"]) {
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    flatEvents: db
+      .select()
+      .from(registerEvents)
+      .where(eq(registerEvents.flatCode, sql.placeholder("flat")))
+      .orderBy(asc(registerEvents.seq))
+      .prepare(),
+    delivery: db
+      .insert(deliveries)
+      .values({
+        messageId: p("messageId"),
+        correspondenceId: p("correspondenceId"),
+        channel: p("channel"),
+        status: p("status"),
+        reason: p("reason"),
+        at: p("at"),
+      })
+      .prepare(),
+    letter: db
+      .insert(correspondence)
+      .values({
+        id: p("id"),
+        flatCode: p("flatCode"),
+        category: p("category"),
+        generatedAt: p("generatedAt"),
+        subject: p("subject"),
+        text: p("text"),
+        attachments: p("attachments"),
+        decision: p("decision"),
+        receivedAt: p("receivedAt"),
+      })
+      .prepare(),
+  };
+}
+
 function decide(
-  tx: Tx,
+  tx: DbOrTx,
+  statements: ReturnType<typeof prepare>,
   deps: CoreDeps,
   item: CorrespondenceItem,
   consent: FlatConsent,
@@ -241,23 +281,19 @@ function decide(
       flatCode: item.flat,
     });
     messages.push({ channel, message_id: messageId });
-    tx.insert(deliveries)
-      .values({ messageId, correspondenceId: item.id, channel, status: "queued", reason: null, at: now })
-      .run();
+    statements.delivery.run({ messageId, correspondenceId: item.id, channel, status: "queued", reason: null, at: now });
   }
   const paperDecision = result.decisions.find((d) => d.channel === "paper");
   const paper = result.channels.includes("paper");
   if (paper) {
-    tx.insert(deliveries)
-      .values({
-        messageId: `corr:${item.id}:paper`,
-        correspondenceId: item.id,
-        channel: "paper",
-        status: "paper",
-        reason: paperDecision?.reason ?? null,
-        at: now,
-      })
-      .run();
+    statements.delivery.run({
+      messageId: `corr:${item.id}:paper`,
+      correspondenceId: item.id,
+      channel: "paper",
+      status: "paper",
+      reason: paperDecision?.reason ?? null,
+      at: now,
+    });
   }
   const answer: ItemAnswer = {
     id: item.id,
@@ -272,20 +308,18 @@ function decide(
     failing_channels: result.failingChannels,
     received_at: now,
   };
-  tx.insert(correspondence)
-    .values({
-      id: item.id,
-      flatCode: item.flat,
-      category: item.category,
-      generatedAt: item.generated_at,
-      subject: item.subject,
-      text: item.text,
-      attachments: JSON.stringify(
-        attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: a.path })),
-      ),
-      decision: JSON.stringify(answer),
-      receivedAt: now,
-    })
-    .run();
+  statements.letter.run({
+    id: item.id,
+    flatCode: item.flat,
+    category: item.category,
+    generatedAt: item.generated_at,
+    subject: item.subject,
+    text: item.text,
+    attachments: JSON.stringify(
+      attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, path: a.path })),
+    ),
+    decision: JSON.stringify(answer),
+    receivedAt: now,
+  });
   return answer;
 }

@@ -1,0 +1,205 @@
+/**
+ * `npx bun bench/sync.ts`: the office sync's throughput, against a reference in the same run.
+ *  1. Pull 100,000 register events through the signed API with the reference client (pages of
+ *     10,000 over HTTP on 127.0.0.1) vs reading and serialising the same rows directly from
+ *     SQLite. Prints events/s and the ratio (target ≥ 0.5).
+ *  2. Route one batch of 10,000 correspondence items through the API; prints items/s.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDb } from "../db/client.ts";
+import { ManualClock } from "../gateway/clock.ts";
+import { validateConfig } from "../gateway/config.ts";
+import type { ConsentEvent } from "../gateway/domain/registerEvents.ts";
+import { canonicalJson, GENESIS_HASH, seal } from "../gateway/domain/registerEvents.ts";
+import { createLogger } from "../gateway/logger.ts";
+import { OfficeClient } from "../gateway/office/client.ts";
+import { applyEvents, verifyCopy } from "../gateway/office/officeCopy.ts";
+import { startGateway } from "../gateway/runtime.ts";
+import { addOfficeKey } from "../gateway/services/addOfficeKey.ts";
+import { importOwners } from "../gateway/services/importOwners.ts";
+
+const EVENTS = 100_000;
+const FLATS = 10_000;
+const ITEMS = 10_000;
+const PAGE = 10_000;
+
+const dir = mkdtempSync(join(tmpdir(), "ekor-bench-sync-"));
+const config = validateConfig({ demo: false, dataDir: dir, logLevel: "silent" });
+const clock = new ManualClock("2026-03-02T10:00:00Z");
+const gateway = await startGateway(config, { clock, logger: createLogger("silent") });
+const { ctx } = gateway;
+
+try {
+  // A cooperative of 10,000 flats, one owner each.
+  const register = {
+    buildings: [{ id: "B", address: "ul. Testowa 1", city: "Radom" }],
+    flats: [] as object[],
+    owners: [] as object[],
+    shares: [] as object[],
+  };
+  for (let i = 0; i < FLATS; i++) {
+    register.flats.push({
+      code: `B-${i}`,
+      buildingId: "B",
+      staircase: String.fromCharCode(65 + (i % 8)),
+      number: String(i),
+    });
+    register.owners.push({ id: `O${i}`, firstName: "Jan", surname: `Kowalski${i}` });
+    register.shares.push({ flatCode: `B-${i}`, ownerId: `O${i}`, role: "owner" });
+  }
+  importOwners(ctx, register as never);
+
+  // 100,000 sealed events (10 per flat): enrolment, then updates and the odd withdrawal.
+  let prevHash = GENESIS_HASH;
+  const insert = ctx.database.sqlite.prepare(
+    "INSERT INTO register_events (seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const started = Date.parse("2025-01-01T00:00:00Z");
+  ctx.database.sqlite.transaction(() => {
+    for (let seq = 1; seq <= EVENTS; seq++) {
+      const flat = (seq - 1) % FLATS;
+      const round = Math.floor((seq - 1) / FLATS);
+      const occurredAt = new Date(started + seq * 60_000).toISOString();
+      const body =
+        round === 0
+          ? {
+              type: "enrolled",
+              payload: {
+                email: `osoba${flat}@example.pl`,
+                mobile: `+48600${String(flat).padStart(6, "0")}`,
+                channels: ["email", "sms"],
+                consentVersion: "2021-08-v1",
+                kioskId: "K1",
+              },
+            }
+          : round === 5 && flat % 10 === 0
+            ? { type: "withdrawn", payload: { channels: ["sms"], via: "kiosk" } }
+            : {
+                type: "contacts_updated",
+                payload: {
+                  email: `osoba${flat}.${round}@example.pl`,
+                  channels: ["email"],
+                  consentVersion: "2021-08-v1",
+                  kioskId: "K1",
+                },
+              };
+      const event = seal({ ...body, seq, flatCode: `B-${flat}`, ownerId: `O${flat}`, occurredAt, prevHash } as Omit<
+        ConsentEvent,
+        "hash"
+      >);
+      insert.run(
+        seq,
+        event.type,
+        event.flatCode,
+        event.ownerId,
+        canonicalJson(event.payload),
+        occurredAt,
+        prevHash,
+        event.hash,
+      );
+      prevHash = event.hash;
+    }
+  })();
+  ctx.register.verify();
+
+  const key = addOfficeKey(ctx, { clientId: "bench", keyId: "bench" });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: gateway.app.fetch, idleTimeout: 120 });
+  const client = new OfficeClient({
+    baseUrl: `http://127.0.0.1:${server.port}/office/v1`,
+    key,
+    now: () => clock.now().getTime(),
+    timeoutMs: 120_000,
+  });
+
+  const direct = () => {
+    const t0 = performance.now();
+    const rows = ctx.database.sqlite.query("SELECT * FROM register_events ORDER BY seq").all();
+    const bytes = JSON.stringify(rows).length;
+    return { ms: performance.now() - t0, count: rows.length, bytes };
+  };
+  const api = async () => {
+    const t0 = performance.now();
+    const events: ConsentEvent[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await client.json<{ events: ConsentEvent[]; next_cursor: number; has_more: boolean }>(
+        "GET",
+        `register/events?after=${after}&limit=${PAGE}`,
+      );
+      events.push(...page.events);
+      after = page.next_cursor;
+      if (!page.has_more) break;
+    }
+    return { ms: performance.now() - t0, events };
+  };
+
+  // Warm both paths once, then take the better of three runs each, interleaved.
+  direct();
+  await api();
+  const directRuns: number[] = [];
+  const apiRuns: number[] = [];
+  let pulled: ConsentEvent[] = [];
+  for (let i = 0; i < 3; i++) {
+    const d = direct();
+    if (d.count !== EVENTS) throw new Error(`direct read ${d.count} rows`);
+    directRuns.push(d.ms);
+    const a = await api();
+    if (a.events.length !== EVENTS) throw new Error(`API pulled ${a.events.length} events`);
+    apiRuns.push(a.ms);
+    pulled = a.events;
+  }
+  const directRate = EVENTS / (Math.min(...directRuns) / 1000);
+  const apiRate = EVENTS / (Math.min(...apiRuns) / 1000);
+
+  // What the office then does with them: store in its SQLite copy and verify the chain.
+  const copy = openDb(join(dir, "office-copy.sqlite"));
+  const t1 = performance.now();
+  for (let i = 0; i < pulled.length; i += PAGE) applyEvents(copy.db, pulled.slice(i, i + PAGE));
+  const verdict = verifyCopy(copy.db);
+  const storeMs = performance.now() - t1;
+  copy.close();
+  if (!verdict.ok) throw new Error("office copy chain did not verify");
+
+  // Route 10,000 letters in one batch (one per flat; generated now, after every grace period).
+  const categories = ["water_bill", "payment_reminder", "fee_change", "payment_demand", "outage"];
+  const items = Array.from({ length: ITEMS }, (_, i) => ({
+    id: `BENCH-${i}`,
+    flat: `B-${i % FLATS}`,
+    category: categories[i % categories.length],
+    generated_at: "2026-03-01T08:00:00Z",
+    subject: `Pismo ${i}`,
+    text: `Szanowni Państwo, w załączeniu pismo nr ${i}.`,
+  }));
+  const t2 = performance.now();
+  const routed = await client.json<{ items: Array<{ status: string; channels: string[] }> }>("POST", "correspondence", {
+    items,
+  });
+  const routeMs = performance.now() - t2;
+  const accepted = routed.items.filter((i) => i.status === "accepted").length;
+  if (accepted !== ITEMS) throw new Error(`only ${accepted} items accepted`);
+  const channels: Record<string, number> = {};
+  for (const i of routed.items) for (const c of i.channels) channels[c] = (channels[c] ?? 0) + 1;
+
+  server.stop(true);
+  const ratio = apiRate / directRate;
+  console.log(`register pull, ${EVENTS} events (pages of ${PAGE}):`);
+  console.log(
+    `  direct SQLite read + JSON.stringify: ${Math.round(directRate).toLocaleString("en")} events/s (${Math.min(...directRuns).toFixed(0)} ms)`,
+  );
+  console.log(
+    `  signed API + reference client:      ${Math.round(apiRate).toLocaleString("en")} events/s (${Math.min(...apiRuns).toFixed(0)} ms)`,
+  );
+  console.log(`  ratio API/direct: ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
+  console.log(
+    `  office copy: store + verify chain of ${EVENTS} events: ${storeMs.toFixed(0)} ms (${Math.round(EVENTS / (storeMs / 1000)).toLocaleString("en")} events/s)`,
+  );
+  console.log(`correspondence routing, one batch of ${ITEMS} items through the API:`);
+  console.log(
+    `  ${Math.round(ITEMS / (routeMs / 1000)).toLocaleString("en")} items/s (${routeMs.toFixed(0)} ms); channels ${JSON.stringify(channels)}`,
+  );
+} finally {
+  await gateway.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
