@@ -105,6 +105,9 @@ export class GammuDb {
   constructor(readonly file: string) {
     if (!existsSync(file)) ensureGammuDb(file);
     this.db = openForeignSqlite(file);
+    // WAL + NORMAL: our commits survive a crash of the gateway; only a power cut may lose the
+    // last one, and the rows gammu itself writes carry our tag from their own insert.
+    this.db.exec("PRAGMA synchronous = NORMAL");
   }
 
   close(): void {
@@ -137,10 +140,27 @@ export class GammuDb {
       .run(`-${Math.max(1, Math.round(olderThanSeconds))} seconds`).changes;
   }
 
-  /** Belt and braces for the trigger: stamps our id on a row the trigger could not match. */
-  tag(id: number, tag: string): void {
-    this.db.query("UPDATE outbox SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
-    this.db.query("UPDATE sentitems SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
+  /**
+   * After an inject: forgets the pending tag and, belt and braces for the trigger, stamps our id
+   * on the row if the trigger could not match it. One commit.
+   */
+  finishInject(id: number, tag: string): void {
+    this.db.transaction(() => {
+      this.db.query("DELETE FROM ek_pending_tags WHERE tag = ?").run(tag);
+      this.db.query("UPDATE outbox SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
+      this.db.query("UPDATE sentitems SET CreatorID = ?1 WHERE ID = ?2 AND CreatorID LIKE 'Gammu%'").run(tag, id);
+    })();
+  }
+
+  /**
+   * gammu-smsd reserves a message it starts sending for at least 60 s (`SendingTimeOut`). When it
+   * was killed mid-send, nobody holds that reservation: release it before the daemon starts again
+   * so the message goes out now instead of a minute later.
+   */
+  releaseReservations(): number {
+    return this.db
+      .query("UPDATE outbox SET SendingTimeOut = datetime('now', '-1 seconds') WHERE SendingTimeOut > datetime('now')")
+      .run().changes;
   }
 
   inOutbox(ids: number[]): Set<number> {

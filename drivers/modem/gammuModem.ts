@@ -81,6 +81,10 @@ export class GammuModem implements SmsModem {
       backoffMaxMs: o.backoffMaxMs,
       onLog: o.onLog,
       onState: o.onDaemonState,
+      beforeStart: () => {
+        const released = this.db?.releaseReservations() ?? 0;
+        if (released > 0) o.onLog?.(`released ${released} message(s) reserved by a killed gammu-smsd`);
+      },
     });
   }
 
@@ -155,10 +159,11 @@ export class GammuModem implements SmsModem {
         unicode: req.unicode,
         report: req.report,
       });
-    } finally {
+    } catch (err) {
       db.removePendingTag(req.id);
+      throw err;
     }
-    db.tag(id, req.id);
+    db.finishInject(id, req.id);
     return { externalId: String(id), reused: false };
   }
 

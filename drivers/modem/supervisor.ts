@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   /** Running this long resets the backoff. */
   stableAfterMs?: number;
   onLog?: (line: string) => void;
+  /** Runs right before every start of the daemon (no daemon is running at that moment). */
+  beforeStart?: () => void;
   onState?: (state: DaemonState, detail: Record<string, unknown>) => void;
 }
 
@@ -91,6 +93,11 @@ export class GammuSupervisor {
   private spawn(): void {
     if (this.stopping) return;
     rmSync(this.o.pidFile, { force: true });
+    try {
+      this.o.beforeStart?.();
+    } catch (err) {
+      this.o.onLog?.(`before start: ${(err as Error).message}`);
+    }
     this.refusedNow = false;
     this.setState("starting");
     this.startedAt = Date.now();

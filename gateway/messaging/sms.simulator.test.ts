@@ -1,0 +1,3 @@
+import { smsContract } from "./smsContract.ts";
+
+smsContract("simulator");
