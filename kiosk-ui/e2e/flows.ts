@@ -81,6 +81,7 @@ export function registerEvents(dataDir: string, flatCode: string): Array<{ type:
     });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field in tests
 async function postJson(url: string, body: unknown): Promise<any> {
   const res = await fetch(url, {
     method: "POST",

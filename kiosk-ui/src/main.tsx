@@ -3,9 +3,18 @@ import { render } from "preact";
 import { App, idle } from "./App.tsx";
 import "./styles/base.css";
 
+// A touch counts as activity. While the idle warning shows, only a completed tap (click) ends it:
+// ending it on pointerdown would remove the dialog mid-tap and the tap would land on the screen below.
 for (const type of ["pointerdown", "keydown", "touchstart"]) {
-  window.addEventListener(type, () => idle.touch(), { capture: true, passive: true });
+  window.addEventListener(
+    type,
+    () => {
+      if (!idle.warning.value) idle.touch();
+    },
+    { capture: true, passive: true },
+  );
 }
+window.addEventListener("click", () => idle.touch(), { capture: true, passive: true });
 window.addEventListener("contextmenu", (e) => e.preventDefault());
 window.addEventListener("selectstart", (e) => e.preventDefault());
 window.addEventListener("dragstart", (e) => e.preventDefault());
