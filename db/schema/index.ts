@@ -8,3 +8,4 @@ export * from "./owners.ts";
 export * from "./register.ts";
 export * from "./sms.ts";
 export * from "./verification.ts";
+export * from "./staff.ts";
