@@ -1,8 +1,6 @@
 /** SMTP login, the IMAP bounce box, the office URL, and the clock. */
 import { existsSync } from "node:fs";
 import { execa } from "execa";
-import { ImapFlow } from "imapflow";
-import nodemailer from "nodemailer";
 import type { Config } from "../../gateway/config.ts";
 import { type Finding, finding } from "./findings.ts";
 
@@ -20,6 +18,8 @@ export async function checkSmtp(config: Config): Promise<Finding> {
       "email goes to the sink (demo mode)",
     );
   }
+  // Loaded only when needed: these libraries take seconds to import on a Pi.
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host: email.host,
     port: email.port,
@@ -82,6 +82,7 @@ export async function checkImap(config: Config): Promise<Finding> {
         )
       : finding("imap.login", area, "info", "nie skonfigurowano (tryb demo)", "not configured (demo mode)");
   }
+  const { ImapFlow } = await import("imapflow");
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -189,11 +190,11 @@ export async function checkOffice(config: Config, now: () => number = Date.now):
 
 export async function checkClockSync(): Promise<Finding> {
   const area = "Zegar (NTP)";
-  const run = await execa("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], {
-    reject: false,
-    timeout: 4_000,
-  });
-  const answer = run.exitCode === 0 ? run.stdout.trim() : "";
+  // timedatectl asks systemd over D-Bus: only worth it when systemd is the init system.
+  const run = existsSync("/run/systemd/system")
+    ? await execa("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], { reject: false, timeout: 4_000 })
+    : null;
+  const answer = run?.exitCode === 0 ? run.stdout.trim() : "";
   if (answer === "yes" || existsSync("/run/systemd/timesync/synchronized")) {
     return finding("clock.ntp", area, "ok", "zegar zsynchronizowany z NTP", "clock synchronised with NTP");
   }
