@@ -7,5 +7,5 @@ export * from "./outbox.ts";
 export * from "./owners.ts";
 export * from "./register.ts";
 export * from "./sms.ts";
-export * from "./verification.ts";
 export * from "./staff.ts";
+export * from "./verification.ts";
