@@ -52,6 +52,11 @@ export class ReceiptPrinter {
     return this.transport.description;
   }
 
+  /** False on a write-only line (a plain file or fifo): the state then stays "unknown". */
+  get readsStatus(): boolean {
+    return this.transport.duplex;
+  }
+
   /** One job at a time on the line: status rounds never interleave with a slip. */
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
     const run = this.queue.then(job, job);

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { receipts } from "../../db/schema/index.ts";
 import type { ReceiptInput } from "../context.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
@@ -15,14 +16,20 @@ const ROOT = join(import.meta.dirname, "..", "..");
 let gw: TestGateway;
 let part: ReceiptsPart;
 
-beforeEach(async () => {
+// One gateway for the file (start-up is the slow part); each test starts from a ready printer.
+beforeAll(async () => {
   gw = await startTestGateway({
     printer: { uri: "virtual", widthMm: 58, pollSeconds: 0.05, reprintWindowMinutes: 10 },
   });
   part = gw.parts.find((p) => p.name === "receipts") as ReceiptsPart;
 });
-afterEach(async () => {
+afterAll(async () => {
   await gw.dispose();
+});
+beforeEach(async () => {
+  part.virtualPrinter!.state = "ok";
+  await until(() => part.printer.state.state === "ready");
+  part.virtualPrinter!.slips.splice(0);
 });
 
 function issue(input: ReceiptInput = SAMPLE_INPUT) {
@@ -46,13 +53,13 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
 describe("a confirmation slip end to end", () => {
   it("prints to the virtual printer; the QR read from the PNG verifies", async () => {
     const issued = issue();
-    expect(issued.number).toBe("K1-000001");
+    expect(issued.number).toMatch(/^K1-\d{6}$/);
     const vp = part.virtualPrinter!;
     const next = vp.nextSlip();
     expect(await gw.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
     const slip = await next;
     expect(slip.text).toContain("Właściciel: Małgorzata\n  Żółkiewska-Ślęzak");
-    expect(slip.text).toContain("Nr: K1-000001");
+    expect(slip.text).toContain(`Nr: ${issued.number}`);
     expect(slip.file.startsWith(join(gw.dataDir, "printer"))).toBe(true);
     expect(readFileSync(join(gw.dataDir, "printer", "latest.png")).equals(slip.png)).toBe(true);
 
@@ -63,7 +70,7 @@ describe("a confirmation slip end to end", () => {
     expect(res.body).toMatchObject({
       valid: true,
       issuedHere: true,
-      receipt: { number: "K1-000001", flatCode: "KEL10-A-12", email: "m***@gmail.com", electronicFrom: "2026-03-16" },
+      receipt: { number: issued.number, flatCode: "KEL10-A-12", email: "m***@gmail.com", electronicFrom: "2026-03-16" },
     });
     expect((await gw.json("GET", `/api/v1/receipts/${issued.number}/status`)).body).toEqual({ status: "printed" });
   });
@@ -86,19 +93,21 @@ describe("a confirmation slip end to end", () => {
   });
 
   it("numbers slips per kiosk and stores nothing when the enrolment transaction rolls back", () => {
-    expect(issue().number).toBe("K1-000001");
+    const before = gw.ctx.db.select().from(receipts).all().length;
+    const first = Number(issue().number.slice(3));
     expect(() =>
       gw.ctx.db.transaction((tx) => {
         gw.ctx.receipts!.issue(tx, SAMPLE_INPUT);
         throw new Error("enrolment failed later");
       }),
     ).toThrow("enrolment failed later");
-    expect(issue().number).toBe("K1-000002");
-    expect(gw.ctx.db.select().from(receipts).all()).toHaveLength(2);
+    expect(issue().number).toBe(`K1-${String(first + 1).padStart(6, "0")}`);
+    expect(gw.ctx.db.select().from(receipts).all()).toHaveLength(before + 2);
   });
 
   it("queues the slip when the paper is out, shows it in /healthz and reprints after a refill", async () => {
     const vp = part.virtualPrinter!;
+    const queued = part.service.countFailed();
     vp.state = "paper_out";
     const issued = issue();
     const outcome = await gw.ctx.receipts!.print(issued.number);
@@ -112,7 +121,7 @@ describe("a confirmation slip end to end", () => {
       status: "down",
       state: "paper_out",
       paper: "out",
-      queuedForReprint: 1,
+      queuedForReprint: queued + 1,
     });
     expect(health.body.parts.db.status).toBe("ok");
     expect(vp.slips).toHaveLength(0);
@@ -121,7 +130,10 @@ describe("a confirmation slip end to end", () => {
     await until(() => vp.slips.length === 1);
     await until(() => gw.ctx.receipts!.printStatus(issued.number).status === "printed");
     expect(vp.slips[0].text).not.toContain("DUPLIKAT");
-    expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({ status: "ok", queuedForReprint: 0 });
+    expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({
+      status: "ok",
+      queuedForReprint: queued,
+    });
   });
 
   it("shows a near-empty roll and an open cover in /healthz", async () => {
@@ -148,6 +160,9 @@ describe("a confirmation slip end to end", () => {
     await part.worker.tick();
     expect(vp.slips).toHaveLength(0);
     expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("failed");
+    // Still there for the reprint route; marked printed once a copy comes out.
+    await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("printed");
   });
 
   it("reprints the same data marked DUPLIKAT", async () => {
@@ -182,7 +197,10 @@ describe("a confirmation slip end to end", () => {
     writeFileSync(jwks, JSON.stringify(res.body));
     writeFileSync(qrFile, `${qr}\n`);
     const out = execFileSync(process.execPath, ["gateway/cli/receiptVerify.ts", qrFile, "--jwks", jwks], { cwd: ROOT });
-    expect(JSON.parse(out.toString())).toMatchObject({ valid: true, receipt: { number: "K1-000001" } });
+    expect(JSON.parse(out.toString())).toMatchObject({
+      valid: true,
+      receipt: { number: JSON.parse(Buffer.from(qr.split(".")[2], "base64url").toString()).n },
+    });
     let failed: { status: number; stdout: Buffer } | undefined;
     try {
       execFileSync(process.execPath, ["gateway/cli/receiptVerify.ts", qr.slice(0, -3), "--jwks", jwks], { cwd: ROOT });
@@ -191,5 +209,26 @@ describe("a confirmation slip end to end", () => {
     }
     expect(failed?.status).toBe(1);
     expect(JSON.parse(failed!.stdout.toString())).toMatchObject({ valid: false, reason: "truncated" });
+  });
+});
+
+describe("a slip on a device-file printer (printer.uri = a path)", () => {
+  it("prints the bytes to the file and reports the printer as write-only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ekor-lp-"));
+    const file = join(dir, "lp0");
+    const lp = await startTestGateway({ printer: { uri: `file:${file}`, widthMm: 80, pollSeconds: 60 } });
+    try {
+      const issued = lp.ctx.db.transaction((tx) => lp.ctx.receipts!.issue(tx, SAMPLE_INPUT));
+      expect(await lp.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+      expect(readFileSync(file).includes(Buffer.from(issued.qr))).toBe(true);
+      expect((await lp.json("GET", "/healthz")).body.parts.printer).toMatchObject({
+        status: "ok",
+        readsStatus: false,
+        transport: file,
+      });
+    } finally {
+      await lp.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -62,8 +62,14 @@ export class ReprintWorker {
   health(): PartHealth {
     const { state } = this.o.printer;
     const s = state.state;
+    // A write-only line never reports a state; that is how it is wired, not a fault.
+    const blind = s === "unknown" && !this.o.printer.readsStatus;
     const status =
-      s === "ready" || s === "printing" ? "ok" : s === "paper_near_end" || s === "unknown" ? "degraded" : "down";
+      s === "ready" || s === "printing" || blind
+        ? "ok"
+        : s === "paper_near_end" || s === "unknown"
+          ? "degraded"
+          : "down";
     const paper = state.lastStatus
       ? state.lastStatus.paperEnd
         ? "out"
@@ -78,6 +84,7 @@ export class ReprintWorker {
       paper,
       coverOpen: state.lastStatus?.coverOpen ?? null,
       transport: this.o.printer.description,
+      readsStatus: this.o.printer.readsStatus,
       widthMm: this.o.printer.widthMm,
       queuedForReprint: this.o.receipts.countFailed(),
       ...(state.detail ? { detail: state.detail } : {}),
