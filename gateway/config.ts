@@ -188,6 +188,15 @@ export const configSchema = z.object({
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
     })
     .prefault({}),
+  staff: z
+    .object({
+      sessionHours: z.coerce.number().min(0.1).max(168).default(8),
+      maxFailedLogins: z.coerce.number().int().min(1).max(50).default(5),
+      lockoutMinutes: z.coerce.number().int().min(1).default(15),
+      /** Demo mode's console user `biuro` (env STAFF_DEMO_PASSWORD); see the office notes. */
+      demoPassword: z.string().min(8).default("nasz-dom-demo"),
+    })
+    .prefault({}),
   consent: z
     .object({
       version: z.string().default("2021-08-v1"),
@@ -222,6 +231,7 @@ const ENV_KEYS: Record<string, string> = {
   KIOSK_ID: "kioskId",
   OFFICE_URL: "office.url",
   OFFICE_DEMO_SECRET: "office.demoSecret",
+  STAFF_DEMO_PASSWORD: "staff.demoPassword",
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
