@@ -22,7 +22,7 @@ describe("code quality", () => {
     });
     expect(result.all).toBe("");
     expect(result.exitCode).toBe(0);
-  }, 180_000);
+  }, 600_000);
 
   it("type-checks the kiosk UI against the browser's DOM types", async () => {
     const result = await execa("npx", ["tsc", "--noEmit", "-p", "kiosk-ui/tsconfig.json"], {
@@ -32,5 +32,5 @@ describe("code quality", () => {
     });
     expect(result.all).toBe("");
     expect(result.exitCode).toBe(0);
-  }, 180_000);
+  }, 600_000);
 });

@@ -191,7 +191,10 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
   });
 
   ctx.logger.info({ flat: input.flatCode, kind: result.kind, seq: result.eventSeq }, "kiosk enrolment committed");
-  if (result.receipt && ctx.receipts) void ctx.receipts.print(result.receipt.number);
+  if (result.receipt && ctx.receipts) {
+    // Printing happens after the commit and never undoes it; a problem queues a reprint.
+    ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
+  }
   return result;
 }
 
