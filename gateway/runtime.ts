@@ -20,6 +20,7 @@ import { startOffice } from "./office/start.ts";
 import { startReceipts } from "./receipts/startReceipts.ts";
 import { importOwners } from "./services/importOwners.ts";
 import { ConsentRegister } from "./services/register.ts";
+import { TimeSync } from "./systemd/timeSync.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -73,6 +74,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
           action: "run `npm run register -- verify` and, after investigating, `npm run register -- acknowledge`",
         },
   );
+  // A Pi without a battery clock may run on a stale time until NTP answers (see systemd/timeSync.ts).
+  const timeSync = new TimeSync();
+  health.register("clock", async () => {
+    const state = await timeSync.check();
+    return state.synchronized
+      ? { status: "ok", source: state.source }
+      : { status: "degraded", source: state.source, action: "check the network and systemd-timesyncd (timedatectl)" };
+  });
 
   if (config.demo && database.db.select({ id: owners.id }).from(owners).limit(1).all().length === 0) {
     loadDemoRegister(ctx);
