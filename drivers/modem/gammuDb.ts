@@ -182,6 +182,16 @@ export class GammuDb {
       .all(...ids) as SentPart[];
   }
 
+  /** What gammu transmitted to a number, part by part (tests, the bench, troubleshooting). */
+  sentTo(destination: string): Array<{ id: number; creator: string; part: number; text: string; coding: string }> {
+    return this.db
+      .query(
+        `SELECT ID AS id, CreatorID AS creator, SequencePosition AS part, TextDecoded AS text, Coding AS coding
+         FROM sentitems WHERE DestinationNumber = ? ORDER BY ID, SequencePosition`,
+      )
+      .all(destination) as Array<{ id: number; creator: string; part: number; text: string; coding: string }>;
+  }
+
   unprocessedInbox(limit: number): InboxRow[] {
     return this.db
       .query(

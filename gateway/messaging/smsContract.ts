@@ -86,12 +86,7 @@ function gammuHarness(dir: string): Harness & { gammu: GammuModem } {
   let reader: GammuDb | null = null;
   const network = async (to: string): Promise<NetworkMessage[]> => {
     reader ??= new GammuDb(modem.dbFile);
-    const rows = (reader as unknown as { db: OpenedDb["sqlite"] }).db
-      .query(
-        `SELECT CreatorID AS creator, ID AS id, TextDecoded AS text, Coding AS coding FROM sentitems
-         WHERE DestinationNumber = ? ORDER BY ID, SequencePosition`,
-      )
-      .all(to) as Array<{ creator: string; id: number; text: string; coding: string }>;
+    const rows = reader.sentTo(to);
     const byId = new Map<number, NetworkMessage>();
     for (const row of rows) {
       const m = byId.get(row.id) ?? { creator: row.creator, text: "", parts: 0, unicode: false };
