@@ -26,10 +26,13 @@ export interface KioskKey {
 
 export const KEY_FILE = "kiosk-ed25519.pem";
 
-/** RFC 7638 thumbprint of the key, first 12 base64url characters (short: it travels in every QR). */
+/**
+ * Key id: the RFC 7638 thumbprint of the key, first 6 bytes as upper-case hex (short, and in
+ * the QR alphanumeric set: it travels in every slip's QR code).
+ */
 export function keyIdOf(x: string): string {
-  const thumbprint = createHash("sha256").update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest("base64url");
-  return thumbprint.slice(0, 12);
+  const thumbprint = createHash("sha256").update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest();
+  return thumbprint.subarray(0, 6).toString("hex").toUpperCase();
 }
 
 export function publicJwkOf(privateKey: KeyObject): PublicJwk {

@@ -9,6 +9,7 @@ import { receipts } from "../../db/schema/index.ts";
 import type { ReceiptInput } from "../context.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 import { SAMPLE_INPUT } from "./fixtures.ts";
+import { type ParsedQr, parseQrText, qrTextOf } from "./qrText.ts";
 import type { ReceiptsPart } from "./startReceipts.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -77,11 +78,11 @@ describe("a confirmation slip end to end", () => {
 
   it("answers valid: false with a reason for a tampered or cut QR", async () => {
     const { qr } = issue();
-    const parts = qr.split(".");
-    const data = JSON.parse(Buffer.from(parts[2], "base64url").toString());
+    const parsed = parseQrText(qr) as ParsedQr;
+    const data = JSON.parse(parsed.signed.toString());
     data.o = "Jan Oszust";
-    parts[2] = Buffer.from(JSON.stringify(data)).toString("base64url");
-    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: parts.join(".") })).body).toEqual({
+    const forged = qrTextOf(parsed.kid, JSON.stringify(data), parsed.signature);
+    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: forged })).body).toEqual({
       valid: false,
       reason: "bad_signature",
     });
@@ -199,7 +200,7 @@ describe("a confirmation slip end to end", () => {
     const out = execFileSync(process.execPath, ["gateway/cli/receiptVerify.ts", qrFile, "--jwks", jwks], { cwd: ROOT });
     expect(JSON.parse(out.toString())).toMatchObject({
       valid: true,
-      receipt: { number: JSON.parse(Buffer.from(qr.split(".")[2], "base64url").toString()).n },
+      receipt: { number: JSON.parse((parseQrText(qr) as ParsedQr).signed.toString()).n },
     });
     let failed: { status: number; stdout: Buffer } | undefined;
     try {

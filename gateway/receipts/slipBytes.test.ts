@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import iconv from "iconv-lite";
+import QRCode from "qrcode";
 import { describe, expect, it } from "vitest";
 import { buildSlipBytes } from "../../drivers/printer/escpos.ts";
 import { EscPosDecoder } from "../../drivers/printer/virtual/escposDecoder.ts";
@@ -96,6 +97,9 @@ describe("the slip's ESC/POS byte stream", () => {
     expect(slip.qr).toHaveLength(1);
     const row = slip.rows.find((r) => r.kind === "qr");
     expect(row && row.kind === "qr" && row.cellSize).toBe(4);
-    expect(slip.qr[0].length).toBeLessThan(500);
+    // Alphanumeric mode only, version 14 (73 modules): 292 dots = 36.5 mm wide at 4 dots a module.
+    const symbol = QRCode.create(slip.qr[0], { errorCorrectionLevel: "M" });
+    expect(symbol.segments.map((seg: { mode: { id: string } }) => seg.mode.id)).toEqual(["Alphanumeric"]);
+    expect(symbol.version).toBeLessThanOrEqual(14);
   });
 });
