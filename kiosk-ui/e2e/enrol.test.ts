@@ -1,6 +1,6 @@
 /** Enrolment end to end in real Chromium at 800×480 (the official 7" display), with a real gateway. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identify, key, registerEvents, StepChecker, typeEmail, typeMobile } from "./flows.ts";
+import { identify, registerEvents, StepChecker, typeDigits, typeEmail, typeMobile } from "./flows.ts";
 import { codeSentTo, ensureBuilt, type GatewayProcess, type Kiosk, openKiosk, startGatewayProcess } from "./harness.ts";
 
 let gateway: GatewayProcess;
@@ -25,7 +25,7 @@ describe("enrolling at the kiosk", () => {
     await check.step("start");
 
     await identify(page, check, flat);
-    await page.getByText("E-mail i SMS", { exact: true }).click();
+    await page.locator('[data-key="both"]').click();
 
     // A typo in the domain: the gateway suggests the fix, one tap applies it.
     await typeEmail(page, "jan.kowalski@gmial.com");
@@ -105,7 +105,4 @@ describe("enrolling at the kiosk", () => {
   }, 90_000);
 });
 
-async function typeMobileCode(page: import("playwright-core").Page, code: string) {
-  await key(page, "Wyczyść").click();
-  for (const d of code) await key(page, d).click();
-}
+const typeMobileCode = typeDigits;

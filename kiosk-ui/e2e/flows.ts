@@ -22,10 +22,13 @@ export class StepChecker {
 
 export const key = (page: Page, label: string) => page.getByRole("button", { name: label, exact: true });
 
+export const dataKey = (page: Page, value: string) => page.locator(`[data-key="${value}"]`);
+export const step = (page: Page) => page.locator("#screen").getAttribute("data-step");
+
 export async function tapKeys(page: Page, text: string, layout: "name" | "email" | "digits"): Promise<void> {
   for (const ch of text) {
-    const label = layout === "name" ? ch.toLocaleUpperCase("pl") : ch;
-    await key(page, label === " " ? "Spacja" : label).click();
+    if (ch === " ") await dataKey(page, "space").click();
+    else await key(page, layout === "name" ? ch.toLocaleUpperCase("pl") : ch).click();
   }
 }
 
@@ -37,15 +40,14 @@ export async function identify(
 ): Promise<void> {
   await page.getByTestId(options.start ?? "start-enrol").click();
   await check.step("building");
-  const address = flat.label.replace(/ kl\. .*$/, "");
-  await page.getByRole("button", { name: address }).click();
-  await page.waitForFunction(() => document.querySelector("h1")?.textContent !== "Wybierz swój budynek");
-  if ((await page.locator("h1").textContent()) === "Wybierz klatkę schodową") {
+  await dataKey(page, flat.building).click();
+  await page.waitForFunction(() => document.querySelector("#screen")?.getAttribute("data-step") !== "building");
+  if ((await step(page)) === "staircase") {
     await check.step("staircase");
-    await key(page, `Klatka ${flat.staircase}`).click();
+    await dataKey(page, flat.staircase).click();
   }
   await check.step("flat");
-  await page.locator("fieldset").getByRole("button", { name: flat.number, exact: true }).click();
+  await dataKey(page, flat.flatCode).click();
   await tapKeys(page, options.surname ?? flat.surnames[0], "name");
   await check.step("surname");
   await page.getByTestId("next").click();
@@ -58,9 +60,53 @@ export async function typeEmail(page: Page, address: string): Promise<void> {
   await tapKeys(page, address, "email");
 }
 
-export async function typeMobile(page: Page, digits: string): Promise<void> {
-  await key(page, "Wyczyść").click();
+export async function typeDigits(page: Page, digits: string): Promise<void> {
+  await dataKey(page, "clear").click();
   await tapKeys(page, digits, "digits");
+}
+export const typeMobile = typeDigits;
+
+/** A whole enrolment through the screens, both contacts verified with codes from the simulators. */
+export async function enrolThroughUi(
+  page: Page,
+  check: StepChecker,
+  base: string,
+  flat: DemoFlat,
+  email: { local: string; chip: string },
+  mobileDigits: string,
+): Promise<void> {
+  await identify(page, check, flat);
+  await dataKey(page, "both").waitFor();
+  await check.step("channels");
+  await dataKey(page, "both").click();
+  await typeEmail(page, email.local);
+  await page.getByRole("button", { name: email.chip, exact: true }).click();
+  await page.locator("[data-tone=ok]").waitFor();
+  await check.step("email");
+  await page.getByTestId("next").click();
+  await typeMobile(page, mobileDigits);
+  await page.locator("[data-tone=ok]").waitFor();
+  await check.step("mobile");
+  await page.getByTestId("next").click();
+  await check.step("consent");
+  for (const id of ["consent-processing", "consent-email", "consent-sms"]) await page.getByTestId(id).check();
+  await page.getByTestId("next").click();
+  const address = `${email.local}${email.chip}`;
+  await typeDigits(page, await codeSentTo(base, "email", address));
+  await check.step("verify-email");
+  await page.getByTestId("verify-confirm").click();
+  await page
+    .getByText(`+48 ${mobileDigits.replace(/(\d{3})(?=\d)/g, "$1 ")}`)
+    .first()
+    .waitFor();
+  await typeDigits(page, await codeSentTo(base, "sms", `+48${mobileDigits}`));
+  await check.step("verify-sms");
+  await page.getByTestId("verify-confirm").click();
+  await page.getByTestId("summary-confirm").waitFor();
+  await check.step("summary");
+  await page.getByTestId("summary-confirm").click();
+  await page.getByTestId("done-result").waitFor();
+  await check.step("done");
 }
 
 /** Counts register events for a flat straight from the gateway's SQLite file (read-only). */

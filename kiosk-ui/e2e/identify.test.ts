@@ -1,14 +1,18 @@
 /** Identification failures and co-owners, in real Chromium at 800×480. */
+
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolViaApi, identify, registerEvents, StepChecker, tapKeys, typeEmail } from "./flows.ts";
-import { ensureBuilt, type GatewayProcess, type Kiosk, openKiosk, startGatewayProcess } from "./harness.ts";
+import { ensureBuilt, freePort, type GatewayProcess, type Kiosk, openKiosk, startGatewayProcess } from "./harness.ts";
 
 let gateway: GatewayProcess;
 let kiosk: Kiosk;
 
 beforeAll(async () => {
   ensureBuilt();
-  gateway = await startGatewayProcess();
+  // A printer that refuses connections: the receipt's QR must appear on screen instead.
+  gateway = await startGatewayProcess({ EK__printer__uri: `tcp://127.0.0.1:${await freePort()}` });
   kiosk = await openKiosk(gateway.url, "small");
 }, 90_000);
 
@@ -33,7 +37,7 @@ describe("identifying at the kiosk", () => {
 
     // A wrong surname with the right code: the same message (only the count moves).
     await page.getByRole("button", { name: "Wstecz" }).click();
-    for (let i = 0; i < 20; i++) await page.getByRole("button", { name: "Usuń ostatni znak" }).click();
+    for (let i = 0; i < 20; i++) await page.locator('[data-key="backspace"]').click();
     await tapKeys(page, "Nieznany", "name");
     await page.getByTestId("next").click();
     await tapKeys(page, flat.code, "digits");
@@ -54,7 +58,7 @@ describe("identifying at the kiosk", () => {
     expect(check.problems).toEqual([]);
   }, 60_000);
 
-  it("lets a second co-owner take over as the flat's recipient, warning first", async () => {
+  it("lets a second co-owner take over as the flat's recipient, warning first; a printer problem shows the receipt's QR", async () => {
     const flat = gateway.flats.find((f) => f.surnames.length > 1)!;
     await enrolViaApi(gateway.url, flat, { email: "first.owner@wp.pl" }, flat.surnames[0]);
     const page = kiosk.page;
@@ -77,7 +81,22 @@ describe("identifying at the kiosk", () => {
     await page.getByTestId("summary-confirm").click();
     await page.getByTestId("done-result").waitFor();
     expect(await page.getByTestId("done-result").getAttribute("data-kind")).toBe("recipient_replaced");
-    await check.step("done");
+    await page.getByTestId("receipt-qr").locator("svg").waitFor({ timeout: 40_000 });
+    expect(await page.getByTestId("print-status").getAttribute("data-status")).toBe("failed");
+    expect(await page.getByTestId("print-status").textContent()).toContain("Biuro wyśle też potwierdzenie pocztą");
+    await check.step("done-qr");
+    // The QR on screen is the signed receipt: it decodes and the gateway verifies it.
+    const png = PNG.sync.read(await page.getByTestId("receipt-qr").screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toBeTruthy();
+    const verdict = await (
+      await fetch(`${gateway.url}/api/v1/receipts/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ qr: decoded!.data }),
+      })
+    ).json();
+    expect(verdict.valid).toBe(true);
     const events = registerEvents(gateway.dataDir, flat.flatCode);
     expect(events.map((e) => e.type)).toEqual(["enrolled", "recipient_replaced"]);
     expect(events[0].ownerId).not.toBe(events[1].ownerId);

@@ -1,6 +1,6 @@
 /** Check my status, update contacts and withdraw (partial, then complete) in real Chromium at 800×480. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enrolViaApi, identify, key, registerEvents, StepChecker, typeEmail } from "./flows.ts";
+import { enrolViaApi, identify, registerEvents, StepChecker, typeDigits, typeEmail } from "./flows.ts";
 import { codeSentTo, ensureBuilt, type GatewayProcess, type Kiosk, openKiosk, startGatewayProcess } from "./harness.ts";
 
 let gateway: GatewayProcess;
@@ -52,13 +52,12 @@ describe("managing an enrolment at the kiosk", () => {
     await page.getByRole("button", { name: "@onet.pl" }).click();
     await expect.poll(() => page.getByText("Adres wygląda poprawnie.").isVisible()).toBe(true);
     await page.getByTestId("next").click();
-    await key(page, "Wyczyść").click();
-    for (const d of "600100313") await key(page, d).click();
+    await typeDigits(page, "600100313");
     await page.getByTestId("next").click();
     for (const id of ["consent-processing", "consent-email", "consent-sms"]) await page.getByTestId(id).check();
     await page.getByTestId("next").click();
     const code = await codeSentTo(gateway.url, "email", "ewa.k@onet.pl");
-    for (const d of code) await key(page, d).click();
+    await typeDigits(page, code);
     await page.getByTestId("verify-confirm").click();
     await expect.poll(() => page.getByTestId("verify-target").textContent()).toContain("+48 600 100 313");
     await check.step("verify-skip");

@@ -62,7 +62,9 @@ export function App() {
   const problem = offline.value;
   return (
     <>
-      {config.value ? <Screen /> : <p style={{ padding: "24px" }}>{t("loading")}</p>}
+      <div id="screen" data-step={step.value}>
+        {config.value ? <Screen /> : <p style={{ padding: "24px" }}>{t("loading")}</p>}
+      </div>
       {idle.warning.value ? (
         <Overlay
           id="idle-warning"

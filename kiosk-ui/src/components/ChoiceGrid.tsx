@@ -21,6 +21,7 @@ export function ChoiceGrid(props: {
         <button
           type="button"
           key={c.key}
+          data-key={c.key}
           class={s.choice}
           aria-pressed={props.selected === undefined ? undefined : props.selected === c.key}
           onClick={() => props.onChoose(c.key)}

@@ -39,7 +39,7 @@ export function Keyboard(props: {
             </button>
           ))}
           {props.layout === "name" && index === 2 ? (
-            <button type="button" class={`${s.key} ${s.wide}`} onClick={() => props.onText(" ")}>
+            <button type="button" class={`${s.key} ${s.wide}`} onClick={() => props.onText(" ")} data-key="space">
               {t("key.space")}
             </button>
           ) : null}
@@ -48,6 +48,7 @@ export function Keyboard(props: {
               type="button"
               class={`${s.key} ${s.backspace}`}
               onClick={props.onBackspace}
+              data-key="backspace"
               aria-label={t("key.backspace")}
             >
               ⌫

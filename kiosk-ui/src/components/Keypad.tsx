@@ -19,7 +19,13 @@ export function Keypad(props: {
         </button>
       ))}
       {props.onClear ? (
-        <button type="button" class={`${s.key} ${s.action}`} disabled={props.disabled} onClick={props.onClear}>
+        <button
+          type="button"
+          class={`${s.key} ${s.action}`}
+          disabled={props.disabled}
+          onClick={props.onClear}
+          data-key="clear"
+        >
           {t("key.clear")}
         </button>
       ) : (
@@ -33,6 +39,7 @@ export function Keypad(props: {
         class={`${s.key} ${s.action}`}
         disabled={props.disabled}
         onClick={props.onBackspace}
+        data-key="backspace"
         aria-label={t("key.backspace")}
       >
         ⌫

@@ -124,7 +124,7 @@ export const en: Record<MessageKey, string> = {
   "summary.mobile": "Phone",
   "summary.unverified": "not confirmed – the office will confirm by post",
   "summary.verified": "confirmed",
-  "summary.from": "Email and SMS instead of post from: {date}",
+  "summary.from": "Electronically instead of by post from: {date}",
   "summary.stillPost": "Still by post: {items}.",
   "summary.paperUntil": "all letters until {date}",
   "summary.confirm": "I confirm",

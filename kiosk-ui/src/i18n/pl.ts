@@ -124,7 +124,7 @@ export const pl = {
   "summary.mobile": "Telefon",
   "summary.unverified": "niepotwierdzony – biuro potwierdzi listem",
   "summary.verified": "potwierdzony",
-  "summary.from": "E-mail i SMS zamiast poczty od: {date}",
+  "summary.from": "Elektronicznie zamiast pocztą od: {date}",
   "summary.stillPost": "Pocztą nadal: {items}.",
   "summary.paperUntil": "wszystkie listy do {date}",
   "summary.confirm": "Potwierdzam",

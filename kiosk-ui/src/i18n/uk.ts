@@ -123,7 +123,7 @@ export const uk: Record<MessageKey, string> = {
   "summary.mobile": "Телефон",
   "summary.unverified": "не підтверджено – офіс підтвердить листом",
   "summary.verified": "підтверджено",
-  "summary.from": "E-mail і SMS замість пошти з: {date}",
+  "summary.from": "Електронно замість пошти з: {date}",
   "summary.stillPost": "Поштою й далі: {items}.",
   "summary.paperUntil": "усі листи до {date}",
   "summary.confirm": "Підтверджую",

@@ -10,7 +10,7 @@ import { go, replace } from "./flow.ts";
 import { config } from "./kiosk.ts";
 import { guarded } from "./network.ts";
 import { idempotencyKey, identified, setStatus } from "./session.ts";
-import { startVerify, unverified, verifications } from "./verify.ts";
+import { unverified, verifications, verifyAgain } from "./verify.ts";
 
 export type Outcome = {
   kind: "enrolled" | "contacts_updated" | "recipient_replaced" | "withdrawn";
@@ -52,7 +52,7 @@ async function run(call: () => Promise<void>): Promise<void> {
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         if (err.code === "CONTACT_UNVERIFIED") {
-          startVerify();
+          verifyAgain();
           return;
         }
         submitError.value = errorFor(err);

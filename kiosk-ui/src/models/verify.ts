@@ -52,7 +52,9 @@ export function startVerify(): void {
   const previous = items.value;
   items.value = wanted.map(
     (w) =>
-      previous.find((p) => p.channel === w.channel && p.to === w.to && p.state === "verified") ?? {
+      previous.find(
+        (p) => p.channel === w.channel && p.to === w.to && (p.state === "verified" || p.state === "unverified"),
+      ) ?? {
         ...w,
         id: null,
         state: "sending",
@@ -89,9 +91,12 @@ export async function send(): Promise<void> {
     await guarded(async () => {
       try {
         const started = await kioskApi.startVerification({ channel: item.channel, to: item.to });
+        // The resident may have chosen "I can't receive it now" while the code was on its way.
+        if (items.value[index]?.state !== "sending") return;
         patch(index, { id: started.id, state: "waiting", resendAt: Date.now() + started.resendAfterSeconds * 1000 });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
+        if (items.value[index]?.state !== "sending") return;
         if (err.code === "RATE_LIMITED") {
           const seconds = Number(err.details.retryAfterSeconds ?? 60);
           patch(index, { state: "waiting", resendAt: Date.now() + seconds * 1000 });
@@ -146,6 +151,12 @@ export function cannotReceive(): void {
   patch(current.value, { state: "unverified" });
   verifyError.value = null;
   void advance();
+}
+
+/** After the gateway said a contact is not confirmed: check every contact again. */
+export function verifyAgain(): void {
+  items.value = [];
+  startVerify();
 }
 
 export function resetVerify(): void {
