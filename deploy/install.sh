@@ -18,7 +18,7 @@ set -euo pipefail
 APP=e-korespondencja
 SERVICE_USER=e-korespondencja
 KIOSK_USER=e-korespondencja-kiosk
-APT_PACKAGES=(cage chromium curl gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
+APT_PACKAGES=(cage xwayland chromium curl gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
   fonts-dejavu-core fonts-noto-core systemd-timesyncd)
 SOURCE_ITEMS=(package.json package-lock.json tsconfig.json gateway db drivers deploy kiosk-ui)
 
@@ -121,7 +121,10 @@ create_users() {
     useradd --system --user-group --home-dir "/var/lib/$APP-kiosk" --no-create-home --shell /usr/sbin/nologin "$KIOSK_USER"
     log "created user $KIOSK_USER"
   fi
-  usermod -a -G video,render,input "$KIOSK_USER"
+  local group
+  for group in video render input; do
+    if getent group "$group" >/dev/null; then usermod -a -G "$group" "$KIOSK_USER"; fi
+  done
 }
 
 # The release id: package version + a hash of the sources, so an unchanged checkout is a no-op.
