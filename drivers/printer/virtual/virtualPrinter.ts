@@ -136,7 +136,7 @@ export class VirtualPrinter {
   }
 
   /** Resolves with the next slip that is cut (or rejects after `timeoutMs`). */
-  nextSlip(timeoutMs = 5000): Promise<PrintedSlip> {
+  nextSlip(timeoutMs = 15_000): Promise<PrintedSlip> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("virtual printer: no slip within timeout")), timeoutMs);
       this.waiters.push((slip) => {
