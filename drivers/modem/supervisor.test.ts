@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ function fakeDaemon(name: string, body: string): string {
     `#!/bin/bash
 pidfile="$4"
 if [ -e "$pidfile" ]; then echo stale >> "${dir}/starts"; else echo start >> "${dir}/starts"; fi
+date +%s%N >> "${dir}/times"
 echo $$ > "$pidfile"
 echo "gammu-smsd[$$]: Connected to Database sqlite3: smsd.sqlite on localhost" >&2
 ${body}
@@ -67,15 +69,41 @@ describe("gammu-smsd supervisor", () => {
     expect(starts()).toEqual(["start"]);
   });
 
+  it("stops a gammu-smsd orphaned by a killed gateway before starting its own", async () => {
+    // No exec: like the real daemon, the process keeps its command line (with our smsdrc).
+    const bin = fakeDaemon("gammu-smsd", "trap 'kill $child; exit 0' TERM\nsleep 30 & child=$!\nwait $child");
+    const orphan = spawn(bin, ["-c", join(dir, "smsdrc"), "-p", join(dir, "gammu-smsd.pid")], { stdio: "ignore" });
+    const exited = new Promise((resolve) => orphan.once("exit", resolve));
+    for (let i = 0; i < 50 && !existsSync(join(dir, "gammu-smsd.pid")); i++) await sleep(20);
+    const s = supervisor(bin);
+    s.start();
+    await exited;
+    for (let i = 0; i < 100 && s.state !== "running"; i++) await sleep(20);
+    expect(s.state).toBe("running");
+    expect(s.pid).not.toBe(orphan.pid);
+    expect(starts()).toEqual(["start", "start"]);
+  });
+
   it("restarts a dying daemon with growing back-off", async () => {
     const s = supervisor(fakeDaemon("smsd", "exit 1"));
     s.start();
-    await sleep(1300);
-    const count = starts().length;
-    // 0, +100, +200, +400, +400 ms… → about 5 starts in 1.3 s, not dozens.
-    expect(count).toBeGreaterThanOrEqual(3);
-    expect(count).toBeLessThanOrEqual(6);
-    expect(s.status()).toMatchObject({ restarts: count - (s.state === "backoff" ? 0 : 1) });
+    const times = () =>
+      existsSync(join(dir, "times"))
+        ? readFileSync(join(dir, "times"), "utf8")
+            .trim()
+            .split("\n")
+            .map((ns) => Number(BigInt(ns) / 1_000_000n))
+        : [];
+    for (let i = 0; i < 300 && times().length < 5; i++) await sleep(20);
+    const t = times();
+    expect(t.length).toBeGreaterThanOrEqual(5);
+    const gaps = t.slice(1).map((at, i) => at - t[i]);
+    // Back-off 100, 200, 400, 400 ms (capped): a dying daemon is never restarted in a tight loop.
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(200);
+    expect(gaps[2]).toBeGreaterThanOrEqual(400);
+    expect(gaps[3]).toBeGreaterThanOrEqual(400);
+    expect(s.status().restarts).toBeGreaterThanOrEqual(4);
     expect(starts().every((line) => line === "start")).toBe(true);
   });
 

@@ -90,7 +90,40 @@ export class GammuSupervisor {
     this.o.onState?.(state, detail);
   }
 
+  /**
+   * A gammu-smsd left running by a gateway that was killed (its pid file names it and its command
+   * line carries our smsdrc) is stopped first: two daemons must never share the modem.
+   */
+  private async reapOrphan(): Promise<void> {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(this.o.pidFile, "utf8").trim());
+    } catch {
+      return;
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return;
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    } catch {
+      return; // not running: the pid file is merely stale
+    }
+    if (!cmdline.includes("gammu-smsd") || !cmdline.includes(this.o.smsdrc)) return;
+    this.o.onLog?.(`stopping orphaned gammu-smsd ${pid} left by a previous gateway`);
+    const alive = () => existsSync(`/proc/${pid}`);
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(pid, "SIGKILL");
+  }
+
   private spawn(): void {
+    if (this.stopping) return;
+    void this.reapOrphan()
+      .catch((err) => this.o.onLog?.(`orphan check failed: ${(err as Error).message}`))
+      .then(() => this.launch());
+  }
+
+  private launch(): void {
     if (this.stopping) return;
     rmSync(this.o.pidFile, { force: true });
     try {
