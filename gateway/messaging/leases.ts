@@ -3,7 +3,7 @@
  * reschedule after a transient failure, and the rows whose time ran out.
  * A lease that expired belongs to a crashed (or hung) worker and may be claimed again.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, lte, notInArray, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { outbox } from "../../db/schema/index.ts";
 import type { DbOrTx } from "../deps.ts";
 import { URGENT_CATEGORIES } from "./schedule.ts";
@@ -16,24 +16,19 @@ export interface ClaimQuery {
   now: Date;
   leaseMs: number;
   limit: number;
+  /** Also take rows whose lease expired (a crashed worker's); a scan worth doing now and then. */
+  reclaim?: boolean;
   /** Quiet hours: only codes (and outage alerts when `urgentToo`). */
   exemptOnly?: { urgentToo: boolean };
   /** Only rows more urgent than this priority (a code overtaking buffered letters). */
   belowPriority?: number;
-  /** Rows this worker already holds. */
+  /** Rows this worker already holds (their lease may have run out while they waited). */
   exclude?: string[];
 }
 
-/** Claims due rows in priority order. Call inside a transaction. */
-export function claimDue(tx: DbOrTx, q: ClaimQuery): OutboxRow[] {
-  if (q.limit <= 0) return [];
-  const nowIso = q.now.toISOString();
+function filters(q: ClaimQuery, nowIso: string): Array<SQL | undefined> {
   const conditions: Array<SQL | undefined> = [
     eq(outbox.channel, q.channel),
-    or(
-      and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, nowIso)),
-      and(eq(outbox.status, "sending"), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, nowIso))),
-    ),
     // Expired rows are the sweep's, not the sender's.
     gt(outbox.expiresAt, nowIso),
   ];
@@ -45,27 +40,71 @@ export function claimDue(tx: DbOrTx, q: ClaimQuery): OutboxRow[] {
     );
   }
   if (q.belowPriority !== undefined) conditions.push(lt(outbox.priority, q.belowPriority));
-  if (q.exclude && q.exclude.length > 0) conditions.push(notInArray(outbox.id, q.exclude));
-  const rows = tx
-    .select()
-    .from(outbox)
-    .where(and(...conditions))
-    .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt))
-    .limit(q.limit)
-    .all();
+  return conditions;
+}
+
+/**
+ * Claims due rows in priority order. Call inside a transaction. The pending rows are read along
+ * the (status, priority, next_attempt_at) index, so the cost does not grow with the table.
+ */
+export function claimDue(tx: DbOrTx, q: ClaimQuery): OutboxRow[] {
+  if (q.limit <= 0) return [];
+  const nowIso = q.now.toISOString();
+  const rows: OutboxRow[] = [];
+  if (q.reclaim) {
+    const exclude = q.exclude && q.exclude.length > 0 ? notInArray(outbox.id, q.exclude) : undefined;
+    rows.push(
+      ...tx
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, "sending"),
+            or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, nowIso)),
+            exclude,
+            ...filters(q, nowIso),
+          ),
+        )
+        .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt))
+        .limit(q.limit)
+        .all(),
+    );
+  }
+  if (rows.length < q.limit) {
+    rows.push(
+      ...tx
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, nowIso), ...filters(q, nowIso)))
+        .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt))
+        .limit(q.limit - rows.length)
+        .all(),
+    );
+  }
   if (rows.length === 0) return rows;
   const leaseUntil = new Date(q.now.getTime() + q.leaseMs).toISOString();
+  tx.update(outbox)
+    .set({
+      status: "sending",
+      leaseOwner: q.owner,
+      leaseUntil,
+      attempts: sql`${outbox.attempts} + 1`,
+      updatedAt: nowIso,
+    })
+    .where(
+      inArray(
+        outbox.id,
+        rows.map((r) => r.id),
+      ),
+    )
+    .run();
   for (const row of rows) {
-    tx.update(outbox)
-      .set({ status: "sending", leaseOwner: q.owner, leaseUntil, attempts: row.attempts + 1, updatedAt: nowIso })
-      .where(eq(outbox.id, row.id))
-      .run();
     row.status = "sending";
     row.leaseOwner = q.owner;
     row.leaseUntil = leaseUntil;
     row.attempts += 1;
   }
-  return rows;
+  return rows.sort((a, b) => a.priority - b.priority || a.nextAttemptAt.localeCompare(b.nextAttemptAt));
 }
 
 /** Gives claimed-but-unsent rows back (shutdown, quiet hours began); the attempt is not counted. */
@@ -102,18 +141,23 @@ export function reschedule(tx: DbOrTx, id: string, at: Date, error: string, now:
 /** Rows still undelivered whose time ran out (not leased by a live worker). */
 export function expiredRows(tx: DbOrTx, now: Date, limit: number): OutboxRow[] {
   const nowIso = now.toISOString();
-  return tx
+  const pending = tx
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.status, "pending"), lte(outbox.expiresAt, nowIso)))
+    .limit(limit)
+    .all();
+  const abandoned = tx
     .select()
     .from(outbox)
     .where(
       and(
+        eq(outbox.status, "sending"),
         lte(outbox.expiresAt, nowIso),
-        or(
-          eq(outbox.status, "pending"),
-          and(eq(outbox.status, "sending"), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, nowIso))),
-        ),
+        or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, nowIso)),
       ),
     )
     .limit(limit)
     .all();
+  return [...pending, ...abandoned];
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
-import { type DeliveryChange, recordDelivery } from "../services/recordDelivery.ts";
+import { type DeliveryChange, recordDelivery, recordSent } from "../services/recordDelivery.ts";
 import type { ConsentRegister } from "../services/register.ts";
 import { claimDue, expiredRows, type OutboxRow, release, reschedule } from "./leases.ts";
 import { backoffMs, inSendingWindow, quietHoursExempt, RateWindow } from "./schedule.ts";
@@ -64,6 +64,15 @@ interface Done {
   result: SendResult;
 }
 
+/**
+ * Group commit: finished sends are recorded together, at most this long after they finished
+ * (or at once when many are waiting or the buffer runs low). The next send does not wait for it.
+ */
+const FLUSH_MS = 150;
+const FLUSH_BATCH = 128;
+/** Expired rows and expired leases are looked for at most this often (clock time). */
+const SCAN_MS = 1000;
+
 const byUrgency = (a: OutboxRow, b: OutboxRow) =>
   a.priority - b.priority || a.nextAttemptAt.localeCompare(b.nextAttemptAt);
 
@@ -74,9 +83,15 @@ export class OutboxWorker {
   private readonly pending = new Set<Promise<void>>();
   private readonly random: () => number;
   private pumpQueued = false;
+  /** Rows may have been enqueued since the last pass (a poke or the poll): look for codes. */
+  private fresh = true;
   private poll: ReturnType<typeof setInterval> | undefined;
   private wake: ReturnType<typeof setTimeout> | undefined;
+  private flush: ReturnType<typeof setTimeout> | undefined;
+  private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /** Clock time of the last scan for expired rows and expired leases (both need not run every pass). */
+  private lastScan = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -94,7 +109,7 @@ export class OutboxWorker {
     this.lanes.set(sender.channel, {
       sender,
       concurrency,
-      prefetch: options.prefetch ?? (sender.channel === "email" ? 4 : 1),
+      prefetch: options.prefetch ?? (sender.channel === "email" ? 16 : 1),
       rate: perMinute > 0 ? new RateWindow(perMinute) : null,
       inFlight: new Map(),
       buffer: [],
@@ -115,6 +130,11 @@ export class OutboxWorker {
 
   /** New rows were enqueued: run a pass on the next turn of the event loop (coalesced). */
   poke(): void {
+    this.fresh = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.pumpQueued || this.stopped) return;
     this.pumpQueued = true;
     setImmediate(() => {
@@ -138,8 +158,13 @@ export class OutboxWorker {
     this.deps.db.transaction((tx) => {
       const deps = { ...this.deps, db: tx, poke: () => this.poke() };
       this.applyResults(deps, now);
-      this.sweepExpired(deps, now);
-      if (!this.stopped) for (const [channel, lane] of this.lanes) this.fill(tx, channel, lane, now);
+      const scan = Math.abs(now.getTime() - this.lastScan) >= SCAN_MS;
+      if (scan) {
+        this.lastScan = now.getTime();
+        this.sweepExpired(deps, now);
+      }
+      if (!this.stopped) for (const [channel, lane] of this.lanes) this.fill(tx, channel, lane, now, scan);
+      this.fresh = false;
     });
     let started = 0;
     for (const [channel, lane] of this.lanes) started += this.dispatch(channel, lane, now);
@@ -148,10 +173,21 @@ export class OutboxWorker {
 
   /** For tests and shutdown: pass until nothing is in flight and nothing more is due. */
   async runUntilIdle(): Promise<void> {
+    this.fresh = true;
     for (;;) {
       const started = this.pump();
       if (started === 0 && this.pending.size === 0 && this.done.length === 0) return;
-      if (this.pending.size > 0) await Promise.race(this.pending);
+      if (this.pending.size > 0) {
+        // like the running worker: commit every FLUSH_MS, or as soon as nothing is in flight
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, FLUSH_MS);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.idleWaiters.push(done);
+        });
+      }
     }
   }
 
@@ -161,6 +197,7 @@ export class OutboxWorker {
     this.stopped = true;
     clearInterval(this.poll);
     clearTimeout(this.wake);
+    clearTimeout(this.flush);
     if (this.pending.size > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<void>((resolve) => {
@@ -178,6 +215,7 @@ export class OutboxWorker {
   }
 
   private applyResults(deps: PassDeps, now: Date): void {
+    const sent: Array<{ messageId: string; externalId?: string }> = [];
     for (const { row, channel, result } of this.done.splice(0)) {
       const stats = this.lanes.get(channel)?.stats;
       const at = now.toISOString();
@@ -196,18 +234,30 @@ export class OutboxWorker {
         if (delay < deps.config.outbox.pollMs) this.wakeIn(delay);
         continue;
       }
-      const change: DeliveryChange =
-        result.outcome === "sent"
-          ? { messageId: row.id, status: "sent", externalId: result.externalId }
-          : { messageId: row.id, status: "failed", reason: result.reason, contactFailing: result.contactFailing };
-      if (stats && result.outcome === "sent") {
-        stats.sent++;
-        stats.lastSuccessAt = at;
-      } else if (stats && result.outcome === "failed") {
+      if (result.outcome === "sent") {
+        if (stats) {
+          stats.sent++;
+          stats.lastSuccessAt = at;
+        }
+        sent.push({ messageId: row.id, externalId: result.externalId });
+        continue;
+      }
+      if (stats) {
         stats.failed++;
         stats.lastError = { at, reason: result.reason };
       }
-      this.record(deps, change);
+      this.record(deps, {
+        messageId: row.id,
+        status: "failed",
+        reason: result.reason,
+        contactFailing: result.contactFailing,
+      });
+    }
+    try {
+      recordSent(deps, sent);
+    } catch (err) {
+      // Its savepoint rolled back; the leases expire and the messages go again (same ids).
+      deps.logger.error({ err, count: sent.length }, "recording sent messages failed");
     }
   }
 
@@ -234,7 +284,7 @@ export class OutboxWorker {
     }
   }
 
-  private fill(tx: DbOrTx, channel: Channel, lane: Lane, now: Date): void {
+  private fill(tx: DbOrTx, channel: Channel, lane: Lane, now: Date, reclaim: boolean): void {
     const cfg = this.deps.config;
     const quiet = channel === "sms" && !inSendingWindow(now, cfg.sms.quietHours, cfg.timezone);
     const base = {
@@ -247,8 +297,10 @@ export class OutboxWorker {
     };
     let room = lane.concurrency * lane.prefetch - lane.buffer.length - lane.inFlight.size;
     if (lane.rate) room = Math.min(room, lane.rate.available(now.getTime()) - lane.buffer.length);
-    let claimed = claimDue(tx, { ...base, limit: room });
-    if (room <= 0) {
+    // Claim in chunks: refill when the buffer is half empty, not after every send.
+    if (!reclaim && lane.buffer.length > (lane.concurrency * lane.prefetch) / 2) room = 0;
+    let claimed = claimDue(tx, { ...base, reclaim, limit: room });
+    if (room <= 0 && this.fresh) {
       // Full or rate-limited: a code still overtakes everything (the resident waits at the kiosk).
       const codesHeld = lane.buffer.filter((r) => r.priority === 0).length;
       claimed = claimDue(tx, { ...base, belowPriority: 1, limit: lane.concurrency - codesHeld });
@@ -290,7 +342,16 @@ export class OutboxWorker {
         lane.inFlight.delete(row.id);
         this.done.push({ row, channel, result });
         this.pending.delete(task);
-        this.poke();
+        if (this.pending.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        if (this.stopped) return;
+        // Keep the channel busy from the buffer now; the bookkeeping follows in a group commit.
+        this.dispatch(channel, lane, this.deps.clock.now());
+        if (lane.buffer.length < lane.concurrency || this.done.length >= FLUSH_BATCH) this.schedule();
+        else
+          this.flush ??= setTimeout(() => {
+            this.flush = undefined;
+            this.schedule();
+          }, FLUSH_MS);
       });
     this.pending.add(task);
   }

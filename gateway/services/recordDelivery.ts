@@ -6,7 +6,7 @@
  * delivers again is `contact_restored`.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { contacts, deliveries, outbox } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import type { Category, CategoryChannels, ElectronicChannel } from "../domain/categories.ts";
@@ -64,6 +64,72 @@ export function recordDelivery(deps: RecordDeliveryDeps, change: DeliveryChange)
   const outcome = deps.db.transaction((tx) => apply(tx, deps, change));
   if (outcome.headsUp.length > 0) deps.poke?.();
   return outcome;
+}
+
+/**
+ * The same verb for a batch of "sent" results (the workers' group commit): a few statements
+ * for the whole batch instead of a few per message. Same rules: only pending/sending rows
+ * become sent, each gets one delivery record, a failing email address that accepted mail again
+ * is restored. Returns how many were recorded.
+ */
+export function recordSent(deps: RecordDeliveryDeps, items: Array<{ messageId: string; externalId?: string }>): number {
+  if (items.length === 0) return 0;
+  return deps.db.transaction((tx) => {
+    const at = deps.clock.now().toISOString();
+    const open = inArray(outbox.status, ["pending", "sending"]);
+    const columns = { id: outbox.id, channel: outbox.channel, correspondenceId: outbox.correspondenceId };
+    const base = { status: "sent" as const, leaseOwner: null, leaseUntil: null, updatedAt: at };
+    const plain = tx
+      .update(outbox)
+      .set(base)
+      .where(and(eq(outbox.id, sql.placeholder("id")), open))
+      .returning(columns)
+      .prepare();
+    const withExternal = tx
+      .update(outbox)
+      .set({ ...base, externalId: sql`${sql.placeholder("ext")}` })
+      .where(and(eq(outbox.id, sql.placeholder("id")), open))
+      .returning(columns)
+      .prepare();
+    const changed = items.flatMap((item) =>
+      item.externalId
+        ? withExternal.all({ id: item.messageId, ext: item.externalId })
+        : plain.all({ id: item.messageId }),
+    );
+    for (let i = 0; i < changed.length; i += 500) {
+      tx.insert(deliveries)
+        .values(
+          changed.slice(i, i + 500).map((r) => ({
+            messageId: r.id,
+            correspondenceId: r.correspondenceId,
+            channel: r.channel,
+            status: "sent" as const,
+            reason: null,
+            at,
+          })),
+        )
+        .run();
+    }
+    if (changed.some((r) => r.channel === "email")) {
+      // SMTP acceptance restores a failing address; failing addresses are few, so look them up first.
+      const failing = new Set(
+        tx
+          .select({ value: contacts.value })
+          .from(contacts)
+          .where(and(eq(contacts.kind, "email"), ne(contacts.health, "ok")))
+          .all()
+          .map((c) => c.value),
+      );
+      if (failing.size > 0) {
+        const ids = changed.filter((r) => r.channel === "email").map((r) => r.id);
+        const outcome: DeliveryOutcome = { recorded: true, paper: false, events: [], headsUp: [] };
+        for (const row of tx.select().from(outbox).where(inArray(outbox.id, ids)).all()) {
+          if (failing.has(row.recipient)) markRestored(tx, deps, row, at, outcome);
+        }
+      }
+    }
+    return changed.length;
+  });
 }
 
 function apply(tx: DbOrTx, deps: RecordDeliveryDeps, change: DeliveryChange): DeliveryOutcome {
