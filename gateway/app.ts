@@ -12,6 +12,7 @@ import { kioskRoutes } from "./routes/kiosk.ts";
 import { officeRoutes } from "./routes/office/index.ts";
 import { kioskKeysRoutes, receiptsRoutes } from "./routes/receipts.ts";
 import { smsRoutes } from "./routes/sms.ts";
+import { staffRoutes } from "./routes/staff.ts";
 import { serveUi } from "./routes/static.ts";
 import { verificationsRoutes } from "./routes/verifications.ts";
 
@@ -56,6 +57,7 @@ export function createApp(ctx: GatewayContext) {
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));
   app.route("/office/v1", officeRoutes(ctx));
+  app.route("/office", staffRoutes(ctx));
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));

@@ -5,6 +5,7 @@
 import { ConfigError } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 import { ensureDemoOfficeKey } from "../services/ensureDemoOfficeKey.ts";
+import { ensureDemoStaffUser } from "../staff/start.ts";
 import { OfficePush } from "./push.ts";
 
 export interface OfficeParts {
@@ -25,6 +26,10 @@ export function startOffice(ctx: GatewayContext, print: (line: string) => void =
         ].join("\n"),
       );
     }
+  }
+  const staff = ensureDemoStaffUser(ctx);
+  if (staff && ctx.config.logLevel !== "silent") {
+    print(`Staff console (/office/) demo login: ${staff.username} / ${staff.password}`);
   }
   const { url, keyId, secret } = ctx.config.office;
   if (!url) {

@@ -1,0 +1,118 @@
+/**
+ * The staff console: the page at `/office/` (built by Vite from kiosk-ui/staff/) and its JSON API
+ * under `/office/api`, behind a staff login.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import * as z from "zod";
+import type { GatewayContext } from "../context.ts";
+import { KioskError } from "../errors.ts";
+import { deliveryFailures } from "../services/deliveryFailures.ts";
+import { paperCsv, paperList } from "../services/paperList.ts";
+import { rejectEnrolment } from "../services/rejectEnrolment.ts";
+import { searchRegister } from "../services/searchRegister.ts";
+import { staffLogin, staffLogout } from "../services/staffLogin.ts";
+import { staffStats } from "../services/staffStats.ts";
+import { STAFF_COOKIE, type StaffEnv, sameOrigin, staffAuth } from "../staff/auth.ts";
+import { localDate } from "./office/paper.ts";
+import { validate } from "./validate.ts";
+
+const login = z.object({ username: z.string().min(1).max(60), password: z.string().min(1).max(200) });
+const dateQuery = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});
+
+export function staffRoutes(ctx: GatewayContext) {
+  const api = new Hono<StaffEnv>()
+    .post("/login", validate("json", login), (c) => {
+      if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("host"))) {
+        return c.json({ error: { code: "CSRF", message: "cross-site login refused" } }, 403);
+      }
+      const session = staffLogin(ctx, c.req.valid("json"));
+      setCookie(c, STAFF_COOKIE, session.token, {
+        httpOnly: true,
+        secure: true,
+        sameSite: "Strict",
+        path: "/office",
+        expires: new Date(session.expiresAt),
+      });
+      return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    })
+    .use("*", staffAuth(ctx))
+    .get("/me", (c) => {
+      const { token: _token, csrfToken, ...user } = c.var.staff;
+      return c.json({ user, csrfToken });
+    })
+    .post("/logout", (c) => {
+      staffLogout(ctx, c.var.staff.token);
+      deleteCookie(c, STAFF_COOKIE, { path: "/office", secure: true, httpOnly: true, sameSite: "Strict" });
+      return c.json({ ok: true });
+    })
+    .get("/register", validate("query", z.object({ q: z.string().max(80).optional() })), (c) =>
+      c.json({ rows: searchRegister(ctx, { q: c.req.valid("query").q, reveal: true }) }),
+    )
+    .get("/flats/:flat/history", (c) => {
+      const events = ctx.register.flatEvents(c.req.param("flat"));
+      return c.json({ flat: c.req.param("flat"), state: ctx.register.stateOf(c.req.param("flat")), events });
+    })
+    .get("/paper", validate("query", dateQuery), (c) => {
+      const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
+      return c.json({ date, items: paperList(ctx, { date }) });
+    })
+    .get("/paper.csv", validate("query", dateQuery), (c) => {
+      const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
+      return c.body(`\uFEFF${paperCsv(paperList(ctx, { date }))}`, 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="poczta-${date}.csv"`,
+      });
+    })
+    .get("/failures", (c) => c.json({ failures: deliveryFailures(ctx) }))
+    .get("/devices", async (c) => {
+      const report = await ctx.health.report();
+      return c.json({ status: report.status, parts: report.parts, time: ctx.clock.now().toISOString() });
+    })
+    .get("/stats", validate("query", z.object({ days: z.coerce.number().int().min(7).max(365).default(60) })), (c) =>
+      c.json({ days: staffStats(ctx, { days: c.req.valid("query").days }) }),
+    )
+    .post(
+      "/decisions",
+      validate(
+        "json",
+        z.object({
+          flat: z.string().min(1).max(40),
+          seq: z.number().int().min(1),
+          reason: z.string().trim().min(3).max(500),
+        }),
+      ),
+      (c) => {
+        const body = c.req.valid("json");
+        const result = rejectEnrolment(ctx, body);
+        ctx.logger.info(
+          { staff: c.var.staff.username, flat: body.flat, seq: body.seq },
+          "enrolment rejected from the console",
+        );
+        return c.json(result, result.repeated ? 200 : 201);
+      },
+    );
+
+  const page = async () => {
+    try {
+      return await readFile(join(ctx.uiDir, "staff", "index.html"));
+    } catch {
+      throw new KioskError("UNAVAILABLE", "the staff console is not built yet (npm run build)");
+    }
+  };
+  return new Hono().route("/api", api).get("/", async (c) =>
+    c.body(new Uint8Array(await page()), 200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "x-frame-options": "DENY",
+      "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    }),
+  );
+}
