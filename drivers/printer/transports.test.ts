@@ -73,6 +73,22 @@ describe("printing to the virtual printer", () => {
     expect(printer.state.state).toBe("cover_open");
   });
 
+  it("talks both ways to a character device given as a file (like /dev/usb/lp0)", async () => {
+    const vp = await virtualPrinter("chardev");
+    const pty = await bridge(vp, "lp-like");
+    const transport = transportFromUri(`file:${pty.path}`, 38400);
+    expect(transport).toBeInstanceOf(DeviceFileTransport);
+    const printer = printerOn(transport);
+    const next = vp.nextSlip();
+    await printer.print(doc);
+    expect((await next).text).toContain("Łucja Źdźbło");
+    expect(transport.duplex).toBe(true);
+    expect(printer.state.state).toBe("ready");
+    vp.state = "paper_out";
+    await printer.refreshStatus();
+    expect(printer.state.state).toBe("paper_out");
+  });
+
   it("writes to a line-printer device file (write-only: no status answers)", async () => {
     const file = join(tmp, "lp0");
     const transport = transportFromUri(`file:${file}`, 38400);

@@ -1,5 +1,5 @@
 /** The three ways to reach a receipt printer, and the URI syntax that picks one. */
-import { closeSync, constants, createReadStream, fstatSync, openSync, type ReadStream, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, statSync, writeSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { TtyPort } from "../serial/tty.ts";
 import { type ByteTransport, DataListeners, TransportError } from "./transport.ts";
@@ -112,12 +112,13 @@ export class TtyTransport implements ByteTransport {
 }
 
 /**
- * A line-printer device file (`/dev/usb/lp0`). The usblp driver is bidirectional, so answers
- * are read back from character devices; a regular file or fifo (tests, spooling) is write-only.
+ * A line-printer device file (`/dev/usb/lp0`). The usblp driver is bidirectional, so a
+ * character device is opened read-write and polled for answers like a tty (a blocking read
+ * would hold a thread forever); a regular file or fifo (tests, spooling) is write-only.
  */
 export class DeviceFileTransport implements ByteTransport {
   private fd: number | null = null;
-  private reader: ReadStream | null = null;
+  private port: TtyPort | null = null;
   private readonly listeners = new DataListeners();
   duplex = false;
 
@@ -128,14 +129,15 @@ export class DeviceFileTransport implements ByteTransport {
   }
 
   async open(): Promise<void> {
-    if (this.fd !== null) return;
+    if (this.fd !== null || this.port?.isOpen) return;
     try {
-      this.fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
-      this.duplex = fstatSync(this.fd).isCharacterDevice();
-      if (this.duplex) {
-        this.reader = createReadStream(this.path, { highWaterMark: 64 });
-        this.reader.on("data", (chunk) => this.listeners.emit(chunk as Buffer));
-        this.reader.on("error", () => {});
+      if (existsSync(this.path) && statSync(this.path).isCharacterDevice()) {
+        this.port = new TtyPort(this.path, { baud: 0, configureLine: false }, (chunk) => this.listeners.emit(chunk));
+        await this.port.open();
+        this.duplex = true;
+      } else {
+        this.fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
+        this.duplex = false;
       }
     } catch (err) {
       this.fd = null;
@@ -146,6 +148,10 @@ export class DeviceFileTransport implements ByteTransport {
   async write(bytes: Uint8Array): Promise<void> {
     await this.open();
     try {
+      if (this.port) {
+        await this.port.write(bytes);
+        return;
+      }
       let offset = 0;
       while (offset < bytes.length) offset += writeSync(this.fd!, bytes, offset, bytes.length - offset);
     } catch (err) {
@@ -159,8 +165,8 @@ export class DeviceFileTransport implements ByteTransport {
   }
 
   async close(): Promise<void> {
-    this.reader?.destroy();
-    this.reader = null;
+    await this.port?.close();
+    this.port = null;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -8,6 +8,8 @@ import { execa } from "execa";
 
 export interface TtyOptions {
   baud: number;
+  /** false for character devices that are not serial lines (a USB line printer): no `stty`. */
+  configureLine?: boolean;
   /** Poll interval for incoming bytes. */
   pollMs?: number;
 }
@@ -38,7 +40,9 @@ export class TtyPort {
   async open(): Promise<void> {
     if (this.fd !== null) return;
     // raw: no line editing, no CR/LF translation, 8 bits; -echo: the printer's bytes are not sent back.
-    await execa("stty", ["-F", this.path, "raw", "-echo", "-ixon", "-ixoff", "-crtscts", String(this.options.baud)]);
+    if (this.options.configureLine !== false) {
+      await execa("stty", ["-F", this.path, "raw", "-echo", "-ixon", "-ixoff", "-crtscts", String(this.options.baud)]);
+    }
     this.fd = openSync(this.path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     this.poll();
   }
