@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerEvents, smsIncoming } from "../../db/schema/index.ts";
+import { listIncomingSms, markIncomingSmsSeen } from "../services/listIncomingSms.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 
 let gw: TestGateway;
@@ -61,5 +62,9 @@ describe("the SMS simulator's demo pages", () => {
     await gw.json("POST", "/dev/sms/incoming", { from: "+48600300401", text: "Kiedy będzie woda?" });
     const kept = gw.ctx.db.select().from(smsIncoming).where(eq(smsIncoming.fromNumber, "+48600300401")).get();
     expect(kept).toMatchObject({ action: "office", text: "Kiedy będzie woda?" });
+    const forOffice = listIncomingSms(gw.ctx, { action: "office", unseenOnly: true });
+    expect(forOffice.map((m) => m.text)).toEqual(["Kiedy będzie woda?"]);
+    expect(markIncomingSmsSeen(gw.ctx, [forOffice[0].id])).toBe(1);
+    expect(listIncomingSms(gw.ctx, { action: "office", unseenOnly: true })).toEqual([]);
   });
 });
