@@ -4,7 +4,7 @@
  * temp dir), plus screenshots, axe-core and the simulators' inboxes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -30,9 +30,30 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Builds the UI when its sources are newer than dist/ (same as `npm start`). */
+/**
+ * Builds the UI when its sources are newer than dist/ (same as `npm start`). Test files run in
+ * parallel, so one builds while the others wait on a lock directory.
+ */
 export function ensureBuilt(): void {
-  execFileSync("node", [join(ROOT, "kiosk-ui", "ensure-built.mjs")], { stdio: "inherit" });
+  const lock = join(tmpdir(), "ekor-kiosk-ui-build.lock");
+  const until = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const held = statSync(lock, { throwIfNoEntry: false });
+      // A lock left by a killed run is older than any build.
+      if (held && Date.now() - held.mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > until) throw new Error(`kiosk UI build lock ${lock} held for too long`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    execFileSync("node", [join(ROOT, "kiosk-ui", "ensure-built.mjs")], { stdio: "inherit" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function freePort(): Promise<number> {

@@ -1,0 +1,162 @@
+/**
+ * Kiosk UI bench, in real Chromium against a real gateway:
+ * 1. bundle: gzip size of the production build's JS + CSS against the 60 KB budget;
+ * 2. tap latency: a touch on a keypad key → the next frame painted, p95 over 200 taps, with CDP CPU
+ *    throttling ×4 (a Raspberry Pi-like CPU; target ≤ 50 ms), against the same taps unthrottled;
+ * 3. start-up: navigation → the Start screen interactive at ×4 (target ≤ 1 s), against unthrottled.
+ * Run: `npx bun bench/kiosk.ts` (BENCH_TAPS=200, BENCH_LOADS=5).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { CDPSession, Page } from "playwright-core";
+import {
+  ensureBuilt,
+  type GatewayProcess,
+  type Kiosk,
+  openKiosk,
+  ROOT,
+  startGatewayProcess,
+} from "../kiosk-ui/e2e/harness.ts";
+
+const TAPS = Number(process.env.BENCH_TAPS ?? 200);
+const LOADS = Number(process.env.BENCH_LOADS ?? 5);
+const BUDGET_BYTES = 60 * 1024;
+const TAP_TARGET_MS = 50;
+const START_TARGET_MS = 1000;
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+};
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+function bundleSize(): { files: Array<{ name: string; raw: number; gzip: number }>; gzip: number } {
+  ensureBuilt();
+  const dir = join(ROOT, "kiosk-ui", "dist", "assets");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".js") || f.endsWith(".css"))
+    .map((name) => {
+      const raw = readFileSync(join(dir, name));
+      return { name, raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
+    });
+  return { files, gzip: files.reduce((sum, f) => sum + f.gzip, 0) };
+}
+
+/** Walks to the owner-code keypad (a real screen with the real keypad). */
+async function toKeypad(page: Page, gateway: GatewayProcess): Promise<void> {
+  const flat = gateway.flats[0];
+  await page.getByTestId("start-enrol").click();
+  await page.locator(`[data-key="${flat.building}"]`).click();
+  await page.waitForFunction(() => document.querySelector("#screen")?.getAttribute("data-step") !== "building");
+  if ((await page.locator("#screen").getAttribute("data-step")) === "staircase") {
+    await page.locator(`[data-key="${flat.staircase}"]`).click();
+  }
+  await page.locator(`[data-key="${flat.flatCode}"]`).click();
+  await page.getByRole("button", { name: "K", exact: true }).click();
+  await page.getByRole("button", { name: "O", exact: true }).click();
+  await page.getByTestId("next").click();
+  await page.locator('[data-key="backspace"]').waitFor();
+}
+
+/** Touch (CDP) on the key; the page records touchstart → the frame after the app's click handling. */
+async function tapLatencies(page: Page, cdp: CDPSession, count: number): Promise<number[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __taps: number[]; __down: number };
+    w.__taps = [];
+    document.addEventListener(
+      "pointerdown",
+      (e) => {
+        w.__down = e.timeStamp;
+      },
+      { capture: true },
+    );
+    document.addEventListener("click", () => {
+      const down = w.__down;
+      requestAnimationFrame(() => {
+        // The message runs after the frame that rAF preceded has been produced.
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => w.__taps.push(performance.now() - down);
+        channel.port2.postMessage(0);
+      });
+    });
+  });
+  const box = async (selector: string) => {
+    const b = (await page.locator(selector).boundingBox())!;
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  const digit = await box('fieldset button:text-is("5")');
+  const back = await box('[data-key="backspace"]');
+  for (let i = 0; i < count; i++) {
+    const point = i % 2 === 0 ? digit : back;
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    await page.waitForFunction((n) => (window as unknown as { __taps: number[] }).__taps.length > n, i);
+  }
+  return page.evaluate(() => (window as unknown as { __taps: number[] }).__taps);
+}
+
+async function startTimes(kiosk: Kiosk, url: string, loads: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < loads; i++) {
+    await kiosk.page.goto(`${url}/`);
+    await kiosk.page.getByTestId("start-enrol").waitFor();
+    out.push(
+      await kiosk.page.evaluate(() => performance.getEntriesByName("kiosk:start-ready")[0]?.startTime ?? Number.NaN),
+    );
+  }
+  return out;
+}
+
+async function measure(gateway: GatewayProcess, rate: number) {
+  const kiosk = await openKiosk(gateway.url, "small");
+  try {
+    const cdp = await kiosk.context.newCDPSession(kiosk.page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+    await kiosk.page.evaluate(() => caches?.keys?.());
+    const loads = await startTimes(kiosk, gateway.url, LOADS);
+    await toKeypad(kiosk.page, gateway);
+    // Warm-up taps (JIT, first layout of the keypad's states), then the measured ones.
+    await tapLatencies(kiosk.page, cdp, 10);
+    await kiosk.page.reload();
+    await kiosk.page.getByTestId("start-enrol").waitFor();
+    await toKeypad(kiosk.page, gateway);
+    const taps = await tapLatencies(kiosk.page, cdp, TAPS);
+    return { loads, taps };
+  } finally {
+    await kiosk.close();
+  }
+}
+
+const bundle = bundleSize();
+console.log("Kiosk UI production build (gzip -9):");
+for (const f of bundle.files)
+  console.log(`  ${f.name.padEnd(28)} ${String(f.raw).padStart(7)} B raw  ${String(f.gzip).padStart(6)} B gzip`);
+console.log(
+  `  total ${(bundle.gzip / 1024).toFixed(1)} KB of a ${BUDGET_BYTES / 1024} KB budget: ratio ${(bundle.gzip / BUDGET_BYTES).toFixed(2)} ${bundle.gzip <= BUDGET_BYTES ? "(within budget)" : "(OVER BUDGET)"}`,
+);
+
+const gateway = await startGatewayProcess({ EK__kiosk__idleWarnSeconds: "600", EK__kiosk__idleWipeSeconds: "900" });
+try {
+  const reference = await measure(gateway, 1);
+  const throttled = await measure(gateway, 4);
+  const p50 = (v: number[]) => quantile(v, 0.5);
+  const p95 = (v: number[]) => quantile(v, 0.95);
+  console.log(`\nTap on a keypad key → next frame painted (${TAPS} taps):`);
+  console.log(`  unthrottled (reference): p50 ${ms(p50(reference.taps))}  p95 ${ms(p95(reference.taps))}`);
+  console.log(
+    `  CPU ×4:                  p50 ${ms(p50(throttled.taps))}  p95 ${ms(p95(throttled.taps))}  max ${ms(Math.max(...throttled.taps))}`,
+  );
+  console.log(
+    `  ratio ×4/reference p95 ${(p95(throttled.taps) / p95(reference.taps)).toFixed(2)}; p95 vs ${TAP_TARGET_MS} ms target: ${(p95(throttled.taps) / TAP_TARGET_MS).toFixed(2)} ${p95(throttled.taps) <= TAP_TARGET_MS ? "(met)" : "(MISSED)"}`,
+  );
+  console.log(`\nNavigation → interactive Start screen (${LOADS} loads; first is cold):`);
+  console.log(`  unthrottled (reference): ${reference.loads.map((v) => ms(v)).join(", ")}`);
+  console.log(`  CPU ×4:                  ${throttled.loads.map((v) => ms(v)).join(", ")}`);
+  const worst = Math.max(...throttled.loads);
+  console.log(
+    `  ratio ×4/reference median ${(p50(throttled.loads) / p50(reference.loads)).toFixed(2)}; worst ×4 vs ${START_TARGET_MS} ms target: ${(worst / START_TARGET_MS).toFixed(2)} ${worst <= START_TARGET_MS ? "(met)" : "(MISSED)"}`,
+  );
+} finally {
+  await gateway.dispose();
+}
