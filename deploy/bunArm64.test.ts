@@ -84,6 +84,6 @@ describe("Bun on the Raspberry Pi's CPUs (qemu-aarch64)", () => {
       ]);
       expect(report.results.filter((r) => !r.ok)).toEqual([]);
       expect(run.exitCode).toBe(0);
-    }, 150_000);
+    }, 240_000);
   }
 });

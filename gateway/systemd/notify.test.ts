@@ -88,14 +88,14 @@ describe("systemd notifications", () => {
 
   it("the running gateway says READY=1 and keeps the watchdog fed", async () => {
     startMain(join(dir, "data"));
-    const ready = await listener.waitFor("READY=1", 20_000);
+    const ready = await listener.waitFor("READY=1", 45_000);
     expect(ready.join("\n")).toMatch(/STATUS=listening on http:\/\/127\.0\.0\.1:\d+/);
     const after = listener.messages.length;
     await listener.waitFor("WATCHDOG=1", 5_000, after);
     await listener.waitFor("WATCHDOG=1", 5_000, listener.messages.length);
     child?.kill("SIGTERM");
     await listener.waitFor("STOPPING=1", 10_000);
-  }, 40_000);
+  }, 70_000);
 
   it("the running gateway withholds the watchdog when the register chain is broken", async () => {
     const dataDir = join(dir, "data");
@@ -108,9 +108,9 @@ describe("systemd notifications", () => {
     database.close();
 
     startMain(dataDir);
-    await listener.waitFor("READY=1", 20_000);
+    await listener.waitFor("READY=1", 45_000);
     await listener.waitFor("STATUS=unhealthy: db ok, register down", 5_000);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(listener.messages.some((m) => m.includes("WATCHDOG=1"))).toBe(false);
-  }, 40_000);
+  }, 70_000);
 });
