@@ -247,12 +247,12 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     const vh = window.innerHeight;
     if (document.documentElement.scrollHeight > vh + 1)
       problems.push(`page scrolls (${document.documentElement.scrollHeight} > ${vh})`);
-    for (const button of document.querySelectorAll("footer button, [role=alertdialog] button")) {
+    for (const button of Array.from(document.querySelectorAll("footer button, [role=alertdialog] button"))) {
       const r = button.getBoundingClientRect();
       if (r.bottom > vh + 0.5 || r.right > vw + 0.5 || r.top < 0)
         problems.push(`action off screen: ${button.textContent}`);
     }
-    for (const el of document.querySelectorAll("button, input, label")) {
+    for (const el of Array.from(document.querySelectorAll("button, input, label"))) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.width < 44 || r.height < 44)
