@@ -33,6 +33,9 @@ console.log(
     "e-Korespondencja gateway is running",
     `  Kiosk UI:        ${base}/`,
     `  Health:          ${base}/healthz`,
+    ...(gateway.ctx.mailSink
+      ? [`  Mail (demo):     ${base}/dev/mail  (SMTP sink on 127.0.0.1:${gateway.ctx.mailSink.port})`]
+      : []),
     `  Data directory:  ${config.dataDir}`,
     "",
   ].join("\n"),
