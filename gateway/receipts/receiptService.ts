@@ -62,14 +62,32 @@ export class KioskReceipts implements ReceiptService {
     return { ...row, receipt, qr: qrTextOf(row.kid, row.data, Buffer.from(row.signature, "base64url")) };
   }
 
+  private readonly inFlight = new Set<Promise<PrintOutcome>>();
+
   /** Prints the original slip after commit. Never throws; failures are recorded for the reprint worker. */
-  async print(number: string): Promise<PrintOutcome> {
+  print(number: string): Promise<PrintOutcome> {
+    const job = this.printOrQueue(number);
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
+    return job;
+  }
+
+  /** Waits for prints started with `print()` (shutdown: the database must outlive them). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async printOrQueue(number: string): Promise<PrintOutcome> {
     try {
       return await this.printSlip(number, false);
     } catch (err) {
       const reason = (err as Error).message;
       this.deps.logger.warn({ number, reason }, "receipt not printed; queued for reprint");
-      this.mark(number, { printStatus: "failed", printError: reason });
+      try {
+        this.mark(number, { printStatus: "failed", printError: reason });
+      } catch (markErr) {
+        this.deps.logger.error({ err: markErr, number }, "could not record the failed print");
+      }
       return { status: "failed", reason };
     }
   }

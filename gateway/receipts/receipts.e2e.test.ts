@@ -233,3 +233,13 @@ describe("a slip on a device-file printer (printer.uri = a path)", () => {
     }
   });
 });
+
+describe("shutting down while a slip prints", () => {
+  it("lets the print finish and record its outcome before the database closes", async () => {
+    const g = await startTestGateway({ printer: { uri: "virtual", pollSeconds: 60 } });
+    const issued = g.ctx.db.transaction((tx) => g.ctx.receipts!.issue(tx, SAMPLE_INPUT));
+    const printing = g.ctx.receipts!.print(issued.number);
+    await g.dispose();
+    expect(await printing).toEqual({ status: "printed" });
+  });
+});

@@ -59,6 +59,10 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
     virtualPrinter,
     async stop() {
       await worker.stop();
+      // A slip being printed finishes (or fails and is recorded) before the database closes.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([service.settle(), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       await printer.close();
       await virtualPrinter?.stop();
     },
