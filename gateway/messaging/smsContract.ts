@@ -140,7 +140,7 @@ export function smsContract(kind: "simulator" | "gammu"): void {
       harness = kind === "gammu" ? gammuHarness(dir) : simulatorHarness(clock);
       await harness.modem.start();
       sender = new SmsSender(deps, harness.modem);
-      tracker = new SmsTracker({ ...deps, register }, harness.modem);
+      tracker = new SmsTracker({ ...deps, register }, harness.modem, sender);
     });
 
     afterAll(async () => {
@@ -207,6 +207,7 @@ export function smsContract(kind: "simulator" | "gammu"): void {
       });
       expect(sent.text).toBe(text);
       if (kind === "gammu") expect(sent.parts).toBe(3);
+      await tracker.tick();
       const row = database.db.select().from(smsMessages).where(eq(smsMessages.outboxId, m.id)).get();
       expect(row).toMatchObject({ parts: 3, encoding: "GSM-7" });
       const tooLong = message("+48600200003", "x".repeat(153 * 3 + 1));
@@ -309,6 +310,18 @@ export function smsContract(kind: "simulator" | "gammu"): void {
       expect(
         database.db.select().from(smsIncoming).where(eq(smsIncoming.fromNumber, "+48600200008")).all(),
       ).toHaveLength(1);
+    });
+
+    it("follows a message handed over just before the gateway died (rebuilt from the outbox)", async () => {
+      const m = message("+48600200010", "SM Nasz Dom: po restarcie.");
+      const result = await sender.send(m);
+      expect(result.outcome).toBe("sent");
+      sender.takeTracked(); // the process died: what it held in memory is gone
+      const externalId = result.outcome === "sent" ? result.externalId : "";
+      database.db.update(outbox).set({ status: "sent", externalId }).where(eq(outbox.id, m.id)).run();
+      await harness.report("+48600200010", "delivered");
+      const row = await stateOf(m.id, "delivered");
+      expect(row).toMatchObject({ externalId, recipient: "+48600200010", encoding: "GSM-7", parts: 1 });
     });
 
     it("hands a message over once, however often the worker sends it", async () => {

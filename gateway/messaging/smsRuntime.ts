@@ -55,7 +55,7 @@ export function createModem(deps: CoreDeps): SmsModem {
 export async function startSms(deps: SmsRuntimeDeps, modem: SmsModem = createModem(deps)): Promise<SmsRuntime> {
   await modem.start();
   const sender = new SmsSender(deps, modem);
-  const tracker = new SmsTracker(deps, modem);
+  const tracker = new SmsTracker(deps, modem, sender);
   tracker.start(deps.config.sms.pollMs);
   deps.health?.register("modem", () => modem.health());
   return {

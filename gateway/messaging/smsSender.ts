@@ -1,18 +1,21 @@
 /**
  * The SMS `ChannelSender` the outbox workers drive: applies the encoding policy, hands the
- * message to the modem (gammu-smsd or the simulator) under its outbox id, and starts following
- * it in `sms_messages`. Handing over is idempotent: a message the modem already has is not sent
+ * message to the modem (gammu-smsd or the simulator) under its outbox id, and queues it for the
+ * tracker to follow (`sms_messages`). Handing over is idempotent: a message the modem already has is not sent
  * again.
  */
-import { smsMessages } from "../../db/schema/index.ts";
+import type { smsMessages } from "../../db/schema/index.ts";
 import type { SmsModem } from "../../drivers/modem/types.ts";
 import type { CoreDeps } from "../deps.ts";
 import { checkMobile } from "../domain/contacts.ts";
 import { prepareSms } from "./smsEncoding.ts";
 import type { ChannelSender, OutgoingMessage, SendResult } from "./types.ts";
 
+export type TrackedSms = typeof smsMessages.$inferInsert;
+
 export class SmsSender implements ChannelSender {
   readonly channel = "sms" as const;
+  private tracked: TrackedSms[] = [];
 
   constructor(
     private readonly deps: CoreDeps,
@@ -47,23 +50,28 @@ export class SmsSender implements ChannelSender {
     } catch (err) {
       return { outcome: "retry", reason: `modem: ${(err as Error).message}` };
     }
+    // Tracking rows are written by the tracker in one transaction per poll (off the hot path);
+    // after a crash it rebuilds them from the outbox rows the worker marked sent.
     const now = this.deps.clock.now().toISOString();
-    this.deps.db
-      .insert(smsMessages)
-      .values({
-        outboxId: message.id,
-        driver: this.modem.kind,
-        externalId,
-        recipient: number.e164,
-        encoding: prepared.encoding,
-        parts: prepared.segments,
-        state: "queued",
-        injectedAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: smsMessages.outboxId })
-      .run();
+    this.tracked.push({
+      outboxId: message.id,
+      driver: this.modem.kind,
+      externalId,
+      recipient: number.e164,
+      encoding: prepared.encoding,
+      parts: prepared.segments,
+      state: "queued",
+      injectedAt: now,
+      updatedAt: now,
+    });
     return { outcome: "sent", externalId };
+  }
+
+  /** Messages handed over since the last call (the tracker stores them). */
+  takeTracked(): TrackedSms[] {
+    const out = this.tracked;
+    this.tracked = [];
+    return out;
   }
 
   async close(): Promise<void> {}

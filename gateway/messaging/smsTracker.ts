@@ -4,7 +4,7 @@
  * marks the number at risk (SMS inbox full or phone off) and, after
  * `sms.pendingRepeatsToFailing` such messages in a row, failing. Also takes incoming SMS.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { outbox, smsMessages } from "../../db/schema/index.ts";
 import type { ModemMessageStatus, SmsModem } from "../../drivers/modem/types.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -12,6 +12,8 @@ import { handleIncomingSms } from "../services/handleIncomingSms.ts";
 import { markContactAtRisk } from "../services/markContactAtRisk.ts";
 import { type DeliveryChange, recordDelivery } from "../services/recordDelivery.ts";
 import type { ConsentRegister } from "../services/register.ts";
+import { prepareSms } from "./smsEncoding.ts";
+import type { SmsSender } from "./smsSender.ts";
 
 export type TrackerDeps = CoreDeps & { register: ConsentRegister; poke?: () => void };
 
@@ -34,6 +36,7 @@ export class SmsTracker {
   constructor(
     private readonly deps: TrackerDeps,
     private readonly modem: SmsModem,
+    private readonly sender?: SmsSender,
   ) {}
 
   /** Every reported state change (tests and the bench listen here). */
@@ -62,11 +65,63 @@ export class SmsTracker {
 
   private async pass(): Promise<void> {
     try {
+      this.storeTracked();
       await this.followStatuses();
       await this.takeIncoming();
     } catch (err) {
       this.deps.logger.warn({ err }, "sms tracker pass failed");
     }
+  }
+
+  /**
+   * Stores what the sender handed over (one transaction), and rebuilds tracking rows for SMS the
+   * worker recorded as sent but this process never stored (it died in between).
+   */
+  private storeTracked(): void {
+    const fresh = this.sender?.takeTracked() ?? [];
+    const { maxParts, transliterateLong } = this.deps.config.sms;
+    this.deps.db.transaction((tx) => {
+      for (const row of fresh)
+        tx.insert(smsMessages).values(row).onConflictDoNothing({ target: smsMessages.outboxId }).run();
+      const orphans = tx
+        .select({
+          id: outbox.id,
+          kind: outbox.kind,
+          recipient: outbox.recipient,
+          payload: outbox.payload,
+          externalId: outbox.externalId,
+          updatedAt: outbox.updatedAt,
+        })
+        .from(outbox)
+        .leftJoin(smsMessages, eq(smsMessages.outboxId, outbox.id))
+        .where(
+          and(
+            eq(outbox.channel, "sms"),
+            eq(outbox.status, "sent"),
+            isNotNull(outbox.externalId),
+            isNull(smsMessages.outboxId),
+          ),
+        )
+        .limit(500)
+        .all();
+      for (const o of orphans) {
+        const prepared = prepareSms(JSON.parse(o.payload).text ?? "", o.kind, { maxParts, transliterateLong });
+        tx.insert(smsMessages)
+          .values({
+            outboxId: o.id,
+            driver: this.modem.kind,
+            externalId: o.externalId ?? "",
+            recipient: o.recipient,
+            encoding: prepared.ok ? prepared.encoding : "UCS-2",
+            parts: prepared.ok ? prepared.segments : 1,
+            state: "queued",
+            injectedAt: o.updatedAt,
+            updatedAt: o.updatedAt,
+          })
+          .onConflictDoNothing({ target: smsMessages.outboxId })
+          .run();
+      }
+    });
   }
 
   private async followStatuses(): Promise<void> {
