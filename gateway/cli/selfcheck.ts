@@ -4,18 +4,19 @@
  * qemu test runs under the Pi's CPUs (Cortex-A72, Cortex-A53) with the pinned Bun build:
  *   - migrations on a fresh database (bun:sqlite),
  *   - register chain: events appended, verified, and a tampered copy detected,
- *   - a receipt signed and verified (Ed25519 over canonical JSON),
+ *   - a receipt slip signed and verified with the receipts code (Ed25519 over canonical JSON, QR text),
  *   - the gateway started and `/healthz` answered over HTTP.
  */
-import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { integrityCheck, openDb } from "../../db/client.ts";
 import { systemClock } from "../clock.ts";
 import { validateConfig } from "../config.ts";
-import { canonicalJson } from "../domain/registerEvents.ts";
 import { createLogger } from "../logger.ts";
+import { loadOrCreateKioskKey, publicKeyFromJwk } from "../receipts/kioskKey.ts";
+import { qrTextOf, signReceipt, verifyQrText } from "../receipts/qrText.ts";
+import { RECEIPT_FORMAT_VERSION } from "../receipts/receiptData.ts";
 import { startGateway } from "../runtime.ts";
 import { ConsentRegister } from "../services/register.ts";
 
@@ -89,20 +90,46 @@ await check("register chain", () => {
 });
 
 await check("receipt signature", () => {
-  // Same primitives as the slip: Ed25519 over RFC 8785 canonical JSON, Polish text included.
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const receipt = { v: 1, n: "K1-000001", a: "enrolment", o: "Zażółć Gęślą-Jaźń", c: ["email", "sms"], s: 1 };
-  const canonical = Buffer.from(canonicalJson(receipt), "utf8");
-  const signature = sign(null, canonical, privateKey);
-  assert(signature.length === 64, "Ed25519 signature is not 64 bytes");
-  assert(verify(null, canonical, publicKey, signature), "a valid signature did not verify");
-  const forged = Buffer.from(canonicalJson({ ...receipt, s: 2 }), "utf8");
-  assert(!verify(null, forged, publicKey, signature), "a changed receipt still verified");
-  return "Ed25519 signed, verified, forgery rejected";
+  // The slip's own code: the kiosk's Ed25519 key, canonical JSON, the QR text, its verifier.
+  const config = validateConfig({ demo: false, dataDir: registerDir, logLevel: "silent" });
+  const database = openDb(join(registerDir, "gateway.sqlite"));
+  try {
+    const key = loadOrCreateKioskKey({ db: database.db, clock: systemClock, config, logger });
+    const slip = signReceipt(
+      {
+        v: RECEIPT_FORMAT_VERSION,
+        n: "K1-000001",
+        t: "2026-03-02T10:00:00Z",
+        a: "enrolment",
+        f: "KEL10-A-12",
+        o: "Zażółć Gęślą-Jaźń",
+        e: "j***@example.pl",
+        c: ["email", "sms"],
+        d: "2026-03-16",
+        l: "pl",
+        s: 1,
+        h: "0123456789abcdef",
+      },
+      key,
+    );
+    assert(slip.signature.length === 64, "Ed25519 signature is not 64 bytes");
+    const keyFor = (kid: string) => (kid === key.kid ? publicKeyFromJwk(key.publicJwk) : undefined);
+    const verdict = verifyQrText(slip.qr, keyFor);
+    assert(
+      verdict.valid && verdict.data.o === "Zażółć Gęślą-Jaźń",
+      `a valid slip did not verify: ${JSON.stringify(verdict)}`,
+    );
+    // Same signature over a changed slip (sequence 1 → 2): Ed25519 must reject it.
+    const rejected = verifyQrText(qrTextOf(key.kid, slip.canonical.replace('"s":1', '"s":2'), slip.signature), keyFor);
+    assert(!rejected.valid && rejected.reason === "bad_signature", `a changed slip: ${JSON.stringify(rejected)}`);
+    return `slip ${slip.data.n} signed with key ${key.kid}, verified; forgery rejected`;
+  } finally {
+    database.close();
+  }
 });
 
 await check("healthz", async () => {
-  const config = validateConfig({ demo: true, dataDir: join(dir, "gateway"), logLevel: "silent" });
+  const config = validateConfig({ demo: false, dataDir: join(dir, "gateway"), logLevel: "silent" });
   const gateway = await startGateway(config, { logger });
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: gateway.app.fetch });
   try {
