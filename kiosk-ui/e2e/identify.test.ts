@@ -64,7 +64,7 @@ describe("identifying at the kiosk", () => {
     const page = kiosk.page;
     await kiosk.reset();
     const check = new StepChecker(kiosk, "co-owner");
-    await identify(page, check, flat, { surname: flat.surnames[1] });
+    await identify(page, new StepChecker(kiosk, "identify", false), flat, { surname: flat.surnames[1] });
     await page.getByRole("note").waitFor();
     expect(await page.getByRole("note").textContent()).toContain("inny współwłaściciel");
     await check.step("replace-warning");

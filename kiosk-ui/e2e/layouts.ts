@@ -24,14 +24,14 @@ export async function walkThrough(
 
   await page.getByRole("button", { name: options.language, exact: true }).click();
   const status = new StepChecker(kiosk, "walk-status");
-  await identify(page, status, flat, { start: "start-status" });
+  await identify(page, new StepChecker(kiosk, "identify", false), flat, { start: "start-status" });
   await page.getByTestId("status-box").waitFor();
   await status.step("status");
   await page.getByTestId("status-finish").click();
 
   await page.getByRole("button", { name: options.language, exact: true }).click();
   const withdraw = new StepChecker(kiosk, "walk-withdraw");
-  await identify(page, withdraw, flat, { start: "start-withdraw" });
+  await identify(page, new StepChecker(kiosk, "identify", false), flat, { start: "start-withdraw" });
   await dataKey(page, "sms").waitFor();
   await withdraw.step("choose");
   await dataKey(page, "sms").click();

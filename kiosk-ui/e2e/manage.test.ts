@@ -43,7 +43,7 @@ describe("managing an enrolment at the kiosk", () => {
     const page = kiosk.page;
     await kiosk.reset();
     const check = new StepChecker(kiosk, "update");
-    await identify(page, check, flat, { start: "start-update" });
+    await identify(page, new StepChecker(kiosk, "identify", false), flat, { start: "start-update" });
     await page.getByText("E-mail i SMS", { exact: true }).waitFor();
     expect(await page.locator("main").textContent()).toContain("e***@wp.pl");
     await check.step("channels");
@@ -81,7 +81,7 @@ describe("managing an enrolment at the kiosk", () => {
     const page = kiosk.page;
     await kiosk.reset();
     const check = new StepChecker(kiosk, "withdraw");
-    await identify(page, check, flat, { start: "start-withdraw" });
+    await identify(page, new StepChecker(kiosk, "identify", false), flat, { start: "start-withdraw" });
     await page.getByTestId("status-box").waitFor();
     await check.step("choose");
     await page.getByText("Tylko z SMS-ów", { exact: true }).click();
@@ -93,7 +93,7 @@ describe("managing an enrolment at the kiosk", () => {
     await page.getByTestId("done-finish").click();
 
     const partial = new StepChecker(kiosk, "withdraw-all");
-    await identify(page, partial, flat, { start: "start-withdraw" });
+    await identify(page, new StepChecker(kiosk, "identify", false), flat, { start: "start-withdraw" });
     await page.getByTestId("status-box").waitFor();
     expect(await page.getByTestId("status-mobile").count()).toBe(0);
     expect(await page.getByText("Tylko z SMS-ów", { exact: true }).count()).toBe(0);
