@@ -23,6 +23,22 @@ describe("enrolling at the kiosk", () => {
     const check = new StepChecker(kiosk, "enrol");
     const flat = gateway.flats.find((f) => f.flatCode === "KEL10-A-1")!;
     await check.step("start");
+    // Kiosk behaviour: no selection, no zoom, no context menu, no history entries, URL constant.
+    const kioskMode = await page.evaluate(() => {
+      const menu = new MouseEvent("contextmenu", { bubbles: true, cancelable: true });
+      document.body.dispatchEvent(menu);
+      return {
+        userSelect: getComputedStyle(document.body).userSelect,
+        touchAction: getComputedStyle(document.body).touchAction,
+        viewport: document.querySelector("meta[name=viewport]")?.getAttribute("content") ?? "",
+        contextMenuBlocked: menu.defaultPrevented,
+        history: history.length,
+      };
+    });
+    expect(kioskMode.userSelect).toBe("none");
+    expect(kioskMode.touchAction).toBe("manipulation");
+    expect(kioskMode.viewport).toContain("user-scalable=no");
+    expect(kioskMode.contextMenuBlocked).toBe(true);
 
     await identify(page, check, flat);
     await page.locator('[data-key="both"]').click();
@@ -99,6 +115,11 @@ describe("enrolling at the kiosk", () => {
 
     await page.getByTestId("done-finish").click();
     await page.getByTestId("start-enrol").waitFor();
+    expect(await page.evaluate(() => [history.length, location.pathname, location.search])).toEqual([
+      kioskMode.history,
+      "/",
+      "",
+    ]);
     const text = await page.locator("body").textContent();
     expect(text).not.toContain("jan.kowalski");
     expect(check.problems).toEqual([]);
