@@ -9,14 +9,20 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number, rando
   return Math.floor(random() * ceiling);
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Minutes since local midnight of `at` in `timeZone` (DST handled by Intl). */
 export function localMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" })
-    .formatToParts(at)
-    .reduce<Record<string, string>>((acc, p) => {
-      acc[p.type] = p.value;
-      return acc;
-    }, {});
+  let format = formats.get(timeZone);
+  if (!format) {
+    // building a DateTimeFormat is costly; the workers ask on every pass
+    format = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" });
+    formats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at).reduce<Record<string, string>>((acc, p) => {
+    acc[p.type] = p.value;
+    return acc;
+  }, {});
   return Number(parts.hour) * 60 + Number(parts.minute);
 }
 
