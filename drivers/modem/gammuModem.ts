@@ -120,7 +120,8 @@ export class GammuModem implements SmsModem {
   }
 
   async stop(): Promise<void> {
-    await this.supervisor.stop();
+    // Well inside the gateway's 10 s shutdown budget; gammu-smsd stops in well under a second.
+    await this.supervisor.stop(3000);
     await Promise.allSettled([...this.inFlight.values()]);
     this.db?.close();
     this.db = null;

@@ -62,11 +62,16 @@ describe("gammu-smsd supervisor", () => {
 
   it("removes a stale pid file before starting the daemon", async () => {
     writeFileSync(join(dir, "gammu-smsd.pid"), "424242\n");
-    const s = supervisor(fakeDaemon("smsd", "exec sleep 30"));
+    const s = supervisor(
+      fakeDaemon("smsd", 'echo "gammu-smsd[$$]: Transmitted 1 (total: 1) to +48600100200" >&2\nexec sleep 30'),
+    );
     s.start();
     for (let i = 0; i < 50 && s.state !== "running"; i++) await sleep(20);
     expect(s.state).toBe("running");
     expect(starts()).toEqual(["start"]);
+    for (let i = 0; i < 50 && (s.status().lastLog as string[]).length < 2; i++) await sleep(20);
+    // /healthz shows the last log lines: numbers masked.
+    expect((s.status().lastLog as string[]).join("\n")).toContain("to +486***200");
   });
 
   it("stops a gammu-smsd orphaned by a killed gateway before starting its own", async () => {

@@ -144,7 +144,11 @@ export class GammuSupervisor {
     this.child = child;
     const onLine = (line: string) => {
       if (!line.trim()) return;
-      this.lastLines = [...this.lastLines.slice(-19), line];
+      // Kept for /healthz: phone numbers masked (gammu logs every recipient).
+      this.lastLines = [
+        ...this.lastLines.slice(-19),
+        line.replace(/\+?\d{9,15}/g, (n) => `${n.slice(0, 4)}***${n.slice(-3)}`),
+      ];
       this.o.onLog?.(line);
       if (this.current === "starting" && /Starting phone communication|Connected to Database/i.test(line)) {
         this.setState("running", { pid: child.pid });
