@@ -57,7 +57,7 @@ export function createApp(ctx: GatewayContext) {
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));
   app.route("/office/v1", officeRoutes(ctx));
-  app.route("/office", staffRoutes(ctx));
+  app.route("/", staffRoutes(ctx));
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));

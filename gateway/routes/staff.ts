@@ -107,12 +107,16 @@ export function staffRoutes(ctx: GatewayContext) {
       throw new KioskError("UNAVAILABLE", "the staff console is not built yet (npm run build)");
     }
   };
-  return new Hono().route("/api", api).get("/", async (c) =>
-    c.body(new Uint8Array(await page()), 200, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "x-frame-options": "DENY",
-      "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    }),
-  );
+  // Mounted at the root: a sub-app mounted at /office cannot tell "/office" from "/office/".
+  return new Hono()
+    .route("/office/api", api)
+    .get("/office", (c) => c.redirect("/office/"))
+    .get("/office/", async (c) =>
+      c.body(new Uint8Array(await page()), 200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "x-frame-options": "DENY",
+        "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      }),
+    );
 }

@@ -31,6 +31,7 @@ async function call(
   }
   return {
     status: res.status,
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers of several shapes, checked by the assertions
     body: body as any,
     setCookie: res.headers.get("set-cookie") ?? "",
     headers: res.headers,

@@ -1,0 +1,83 @@
+/** The staff console at /office/ in real Chromium against a real gateway (demo user). */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, ensureBuilt, type GatewayProcess, startGatewayProcess } from "./harness.ts";
+
+const PASSWORD = "biuro-haslo-2026";
+let gateway: GatewayProcess;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  gateway = await startGatewayProcess({ STAFF_DEMO_PASSWORD: PASSWORD });
+  profile = mkdtempSync(join(tmpdir(), "ekor-staff-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+    locale: "pl-PL",
+    timezoneId: "Europe/Warsaw",
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await gateway?.dispose();
+});
+
+describe("staff console", () => {
+  it("refuses a wrong password, then signs in with a session cookie the page cannot read", async () => {
+    await page.goto(`${gateway.url}/office/`);
+    await page.getByLabel("Login").fill("biuro");
+    await page.getByLabel("Hasło").fill("zle-haslo-123");
+    await page.getByRole("button", { name: "Zaloguj" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Pozostałe próby: 4");
+    await page.getByLabel("Hasło").fill(PASSWORD);
+    await page.getByRole("button", { name: "Zaloguj" }).click();
+    await page.getByRole("button", { name: "Rejestr" }).waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === "ekor_staff");
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/office" });
+    expect(await page.evaluate(() => document.cookie)).not.toContain("ekor_staff");
+  });
+
+  it("searches the register and opens a flat's history", async () => {
+    await page.getByRole("searchbox").fill("kelecka 10 kl. a m. 1");
+    await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(0);
+    await page.locator("tbody tr").first().getByRole("button", { name: "Historia" }).click();
+    await page
+      .getByText(/Historia lokalu KEL10-A-1/)
+      .first()
+      .waitFor();
+  });
+
+  it("shows the paper list, delivery problems, devices and the chart", async () => {
+    await page.getByRole("button", { name: "Poczta na dziś" }).click();
+    await page.getByText("Nic do wysłania pocztą.").waitFor();
+    expect(await page.getByRole("link", { name: "Pobierz CSV" }).getAttribute("href")).toMatch(
+      /paper\.csv\?date=\d{4}-\d{2}-\d{2}/,
+    );
+    await page.getByRole("button", { name: "Problemy z doręczeniem" }).click();
+    await page.getByText(/Brak problemów z doręczeniem/).waitFor();
+    await page.getByRole("button", { name: "Urządzenia" }).click();
+    await page.getByText("Modem GSM").waitFor();
+    await page.getByText("Drukarka paragonów").waitFor();
+    await page.getByRole("button", { name: "Statystyki" }).click();
+    await page.getByRole("img", { name: /Zapisy i udział/ }).waitFor();
+  });
+
+  it("signs out and the session no longer works", async () => {
+    await page.getByRole("button", { name: "Wyloguj" }).click();
+    await page.getByRole("button", { name: "Zaloguj" }).waitFor();
+    const res = await page.request.get(`${gateway.url}/office/api/me`);
+    expect(res.status()).toBe(401);
+  });
+});

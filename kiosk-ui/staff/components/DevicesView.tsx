@@ -1,0 +1,64 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api.ts";
+import { pl } from "../messages.ts";
+import styles from "./Table.module.css";
+
+type Part = { status: string; [detail: string]: unknown };
+interface Day {
+  date: string;
+  smsSent: number;
+}
+
+const SHOWN = ["modem", "printer", "smtp", "office_sync", "register", "db"] as const;
+
+export function DevicesView() {
+  const [parts, setParts] = useState<Record<string, Part>>({});
+  const [days, setDays] = useState<Day[]>([]);
+  useEffect(() => {
+    const load = () => {
+      api<{ parts: Record<string, Part> }>("GET", "/devices")
+        .then((r) => setParts(r.parts))
+        .catch(() => undefined);
+      api<{ days: Day[] }>("GET", "/stats?days=14")
+        .then((r) => setDays(r.days))
+        .catch(() => undefined);
+    };
+    load();
+    const timer = setInterval(load, 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <section>
+      {SHOWN.map((name) => {
+        const part = parts[name];
+        if (!part) return null;
+        const { status, ...details } = part;
+        return (
+          <div class={styles.panel} key={name}>
+            <strong>{pl.devices[name]}</strong>{" "}
+            <span class={`${styles.badge} ${styles[status] ?? ""}`}>{pl.devices.status[status] ?? status}</span>
+            <div class={styles.muted}>
+              {Object.entries(details)
+                .filter(([, v]) => v !== null && typeof v !== "object")
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(" · ")}
+            </div>
+          </div>
+        );
+      })}
+      <div class={styles.panel}>
+        <strong>{pl.devices.smsPerDay}</strong>
+        <table class={styles.table}>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.date}>
+                <td>{d.date}</td>
+                <td>{d.smsSent}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api.ts";
+import { pl } from "../messages.ts";
+import styles from "./Table.module.css";
+
+interface Failure {
+  seq: number;
+  at: string;
+  status: string;
+  channel: string;
+  reason: string | null;
+  flat: string | null;
+  subject: string | null;
+  recipient: string | null;
+}
+
+export function FailuresView() {
+  const [rows, setRows] = useState<Failure[] | null>(null);
+  useEffect(() => {
+    api<{ failures: Failure[] }>("GET", "/failures")
+      .then((r) => setRows(r.failures))
+      .catch(() => setRows([]));
+  }, []);
+  if (!rows) return null;
+  if (rows.length === 0) return <p>{pl.failures.empty}</p>;
+  return (
+    <table class={styles.table}>
+      <thead>
+        <tr>
+          <th>{pl.failures.when}</th>
+          <th>{pl.register.flat}</th>
+          <th>{pl.failures.channel}</th>
+          <th>{pl.failures.recipient}</th>
+          <th>{pl.paper.subject}</th>
+          <th>{pl.failures.reason}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.seq}>
+            <td>{new Date(r.at).toLocaleString("pl-PL")}</td>
+            <td>{r.flat ?? "—"}</td>
+            <td>
+              <span class={`${styles.badge} ${styles[r.status] ?? ""}`}>
+                {r.status === "paper" ? `${r.channel} → papier` : r.channel}
+              </span>
+            </td>
+            <td>{r.recipient ?? "—"}</td>
+            <td>{r.subject ?? "—"}</td>
+            <td>{r.reason ?? "—"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
