@@ -1,10 +1,21 @@
 /** The nightly backup (gateway/cli/backup.ts): a checked VACUUM INTO copy, old copies pruned. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { integrityCheck, openDb } from "../db/client.ts";
+import { verifyRequest } from "../gateway/office/signing.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const BUN = join(REPO, "node_modules/.bin/bun");
@@ -17,11 +28,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const backup = (args: string[] = []) =>
+const backup = (args: string[] = [], env: Record<string, string> = {}) =>
   execa(BUN, ["gateway/cli/backup.ts", ...args], {
     cwd: REPO,
     reject: false,
-    env: { DATA_DIR: dir, CONFIG_FILE: "" },
+    env: { DATA_DIR: dir, CONFIG_FILE: "", ...env },
   });
 
 function liveDatabase(events: number): void {
@@ -83,5 +94,68 @@ describe("database backup", () => {
     const run = await backup(["--keep-days", "0"]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("--keep-days");
+  }, 30_000);
+
+  it("sends the copy to the office, signed, when asked", async () => {
+    liveDatabase(2);
+    const received: Array<{ path: string; verdict: string; body: Buffer; kiosk: string | undefined }> = [];
+    const office = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const verdict = verifyRequest(
+          {
+            method: req.method ?? "",
+            pathWithQuery: req.url ?? "",
+            headers: (name) => req.headers[name.toLowerCase()] as string | undefined,
+            body,
+          },
+          (keyId) =>
+            keyId === "kiosk-k1" ? { secret: "sekret-biura", clientId: "office", revoked: false } : undefined,
+          Date.now() / 1000,
+          300,
+        );
+        received.push({
+          path: req.url ?? "",
+          verdict: verdict.ok ? "ok" : verdict.code,
+          body,
+          kiosk: req.headers["x-kiosk-id"] as string,
+        });
+        res.statusCode = verdict.ok ? 201 : 401;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => office.listen(0, "127.0.0.1", () => resolve()));
+    const url = `http://127.0.0.1:${(office.address() as { port: number }).port}/office`;
+    try {
+      const env = { EK__office__url: url, EK__office__keyId: "kiosk-k1", EK__office__secret: "sekret-biura" };
+      const run = await backup(["--send-to-office"], env);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as { backup: string; sentToOffice: boolean };
+      expect(report.sentToOffice).toBe(true);
+      expect(received).toHaveLength(1);
+      expect(received[0].path).toBe(`/office/backups/${report.backup.split("/").pop()}`);
+      expect(received[0].verdict).toBe("ok");
+      expect(received[0].kiosk).toBe("K1");
+      expect(received[0].body.equals(readFileSync(report.backup))).toBe(true);
+
+      const refused = await backup(["--send-to-office"], { ...env, EK__office__secret: "inny-sekret" });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain("kept locally, but sending it to the office failed: office answered 401");
+    } finally {
+      office.close();
+    }
+  }, 30_000);
+
+  it("will not send personal data to the office without https", async () => {
+    liveDatabase(0);
+    const run = await backup(["--send-to-office"], {
+      EK__office__url: "http://office.example.pl/",
+      EK__office__keyId: "kiosk-k1",
+      EK__office__secret: "sekret-biura",
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("refusing to send personal data without https");
   }, 30_000);
 });

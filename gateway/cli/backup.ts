@@ -1,20 +1,25 @@
 /**
  * Database backup (the nightly `e-korespondencja-backup.timer` runs this):
- *   bun gateway/cli/backup.ts [--dir DIR] [--keep-days N]
+ *   bun gateway/cli/backup.ts [--dir DIR] [--keep-days N] [--send-to-office]
  * Writes `<dataDir>/backups/gateway-<UTC time>.sqlite` with VACUUM INTO (consistent while the
  * gateway writes), checks the copy with `PRAGMA integrity_check` before keeping it, and deletes
  * copies older than N days (default 14; the newest copy is always kept). Exit 1 on failure.
+ * `--send-to-office` also PUTs the copy to `<office.url>/backups/<name>`, signed like every
+ * office request (office.keyId/secret); only over https, or http to this machine (tests).
  */
 import { Database } from "bun:sqlite";
-import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { backupTo, integrityCheck, openDb } from "../../db/client.ts";
-import { loadConfig } from "../config.ts";
+import { type Config, loadConfig } from "../config.ts";
+import { signRequest } from "../office/signing.ts";
 
 export const BACKUP_NAME = /^gateway-\d{8}T\d{6}Z\.sqlite$/;
 
-const { values } = parseArgs({ options: { dir: { type: "string" }, "keep-days": { type: "string" } } });
+const { values } = parseArgs({
+  options: { dir: { type: "string" }, "keep-days": { type: "string" }, "send-to-office": { type: "boolean" } },
+});
 const config = loadConfig();
 const dir = values.dir ?? join(config.dataDir, "backups");
 const keepDays = Number(values["keep-days"] ?? 14);
@@ -63,6 +68,45 @@ for (const name of readdirSync(dir).filter((n) => BACKUP_NAME.test(n))) {
     removed.push(name);
   }
 }
+/** Sends the copy to the office; returns an error text or null. */
+async function sendToOffice(office: Config["office"], kioskId: string, file: string): Promise<string | null> {
+  if (!office.url || !office.keyId || !office.secret) return "office.url, office.keyId and office.secret are needed";
+  const base = new URL(office.url.endsWith("/") ? office.url : `${office.url}/`);
+  const local = base.hostname === "127.0.0.1" || base.hostname === "localhost" || base.hostname === "[::1]";
+  if (base.protocol !== "https:" && !(base.protocol === "http:" && local))
+    return "refusing to send personal data without https";
+  const url = new URL(`backups/${file.split("/").pop()}`, base);
+  const body = readFileSync(file);
+  const headers = signRequest(
+    { keyId: office.keyId, secret: office.secret },
+    { method: "PUT", pathWithQuery: url.pathname + url.search, body },
+    Date.now() / 1000,
+  );
+  try {
+    const res = await fetch(url, {
+      method: "PUT",
+      headers: { ...headers, "content-type": "application/vnd.sqlite3", "x-kiosk-id": kioskId },
+      body,
+      signal: AbortSignal.timeout(120_000),
+    });
+    return res.ok ? null : `office answered ${res.status}`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const sendError = values["send-to-office"] ? await sendToOffice(config.office, config.kioskId, target) : null;
 console.log(
-  JSON.stringify({ backup: target, bytes: statSync(target).size, registerEvents: events, integrity: "ok", removed }),
+  JSON.stringify({
+    backup: target,
+    bytes: statSync(target).size,
+    registerEvents: events,
+    integrity: "ok",
+    removed,
+    ...(values["send-to-office"] ? { sentToOffice: sendError === null, ...(sendError ? { sendError } : {}) } : {}),
+  }),
 );
+if (sendError) {
+  console.error(`backup: kept locally, but sending it to the office failed: ${sendError}`);
+  process.exit(1);
+}
