@@ -125,7 +125,7 @@ export const en: Record<MessageKey, string> = {
   "summary.unverified": "not confirmed – the office will confirm by post",
   "summary.verified": "confirmed",
   "summary.from": "Electronically instead of by post from: {date}",
-  "summary.stillPost": "Still by post: {items}.",
+  "summary.stillPost": "Still by post: {items}",
   "summary.paperUntil": "all letters until {date}",
   "summary.confirm": "I confirm",
   "summary.saving": "Saving…",

@@ -125,7 +125,7 @@ export const pl = {
   "summary.unverified": "niepotwierdzony – biuro potwierdzi listem",
   "summary.verified": "potwierdzony",
   "summary.from": "Elektronicznie zamiast pocztą od: {date}",
-  "summary.stillPost": "Pocztą nadal: {items}.",
+  "summary.stillPost": "Pocztą nadal: {items}",
   "summary.paperUntil": "wszystkie listy do {date}",
   "summary.confirm": "Potwierdzam",
   "summary.saving": "Zapisuję…",

@@ -124,7 +124,7 @@ export const uk: Record<MessageKey, string> = {
   "summary.unverified": "не підтверджено – офіс підтвердить листом",
   "summary.verified": "підтверджено",
   "summary.from": "Електронно замість пошти з: {date}",
-  "summary.stillPost": "Поштою й далі: {items}.",
+  "summary.stillPost": "Поштою й далі: {items}",
   "summary.paperUntil": "усі листи до {date}",
   "summary.confirm": "Підтверджую",
   "summary.saving": "Зберігаю…",
