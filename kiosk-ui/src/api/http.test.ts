@@ -33,7 +33,7 @@ describe("talking to the gateway", () => {
   it("turns the gateway's error body into a coded ApiError with details", async () => {
     const err = await unwrap(
       json(403, { error: { code: "IDENTIFY_FAILED", message: "x", details: { attemptsLeft: 2 } } }),
-    ).catch((e) => e);
+    ).catch((e: ApiError) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe("IDENTIFY_FAILED");
     expect(err.details).toEqual({ attemptsLeft: 2 });
