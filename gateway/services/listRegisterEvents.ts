@@ -11,6 +11,13 @@ export interface EventsPage {
   count: number;
 }
 
+const PLAIN = /^[\w.:@+-]*$/;
+
+/** JSON string literal; skips JSON.stringify for the common plain identifiers. */
+function quote(value: string): string {
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
 type EventRow = [number, string, string, string | null, string, string, string, string];
 
 export function listRegisterEvents(deps: Pick<CoreDeps, "db">, input: { after: number; limit: number }): EventsPage {
@@ -25,8 +32,9 @@ export function listRegisterEvents(deps: Pick<CoreDeps, "db">, input: { after: n
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const [seq, type, flatCode, ownerId, payload, occurredAt, prevHash, hash] = rows[i];
+    // Hashes are hex and occurredAt an ISO instant (no escaping needed); the rest may need it.
     parts[i] =
-      `{"seq":${seq},"type":${JSON.stringify(type)},"flatCode":${JSON.stringify(flatCode)},"ownerId":${JSON.stringify(ownerId)},"payload":${payload},"occurredAt":${JSON.stringify(occurredAt)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
+      `{"seq":${seq},"type":${quote(type)},"flatCode":${quote(flatCode)},"ownerId":${ownerId === null ? "null" : quote(ownerId)},"payload":${payload},"occurredAt":"${occurredAt}","prevHash":"${prevHash}","hash":"${hash}"}`;
   }
   const next = rows.length > 0 ? rows[rows.length - 1][0] : input.after;
   return {
