@@ -2,7 +2,7 @@
  * Incoming SMS for the office: replies that were not a withdrawal (and the withdrawals, for the
  * record), oldest first after a cursor. `markIncomingSmsSeen` records that the office read them.
  */
-import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import { smsIncoming } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 
@@ -14,6 +14,15 @@ export interface IncomingSmsView {
   action: "withdrawn" | "office";
   flatCodes: string[];
   seenAt: string | null;
+  /** Opaque cursor of this row (`after` of the next page): recording time and id. */
+  cursor: string;
+}
+
+/** Rows recorded in one poll share a timestamp, so the cursor is "<createdAt>|<id>". */
+function afterCursor(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  const [createdAt, id = ""] = cursor.split("|");
+  return or(gt(smsIncoming.createdAt, createdAt), and(eq(smsIncoming.createdAt, createdAt), gt(smsIncoming.id, id)));
 }
 
 export function listIncomingSms(
@@ -21,7 +30,7 @@ export function listIncomingSms(
   query: { after?: string; limit?: number; unseenOnly?: boolean; action?: "withdrawn" | "office" } = {},
 ): IncomingSmsView[] {
   const where = and(
-    query.after ? gt(smsIncoming.createdAt, query.after) : undefined,
+    afterCursor(query.after),
     query.unseenOnly ? isNull(smsIncoming.officeSeenAt) : undefined,
     query.action ? eq(smsIncoming.action, query.action) : undefined,
   );
@@ -40,6 +49,7 @@ export function listIncomingSms(
       action: r.action,
       flatCodes: JSON.parse(r.flatCodes) as string[],
       seenAt: r.officeSeenAt,
+      cursor: `${r.createdAt}|${r.id}`,
     }));
 }
 

@@ -6,6 +6,7 @@ import { type OfficeAuthEnv, officeAuth } from "../../office/auth.ts";
 import { correspondenceRoutes } from "./correspondence.ts";
 import { decisionsRoutes } from "./decisions.ts";
 import { deliveriesRoutes } from "./deliveries.ts";
+import { messagesRoutes } from "./messages.ts";
 import { monitoringRoutes } from "./monitoring.ts";
 import { openApiDocument } from "./openapi.ts";
 import { ownersRoutes } from "./owners.ts";
@@ -33,6 +34,7 @@ export function officeRoutes(ctx: GatewayContext) {
   app.route("/correspondence", correspondenceRoutes(ctx));
   app.route("/deliveries", deliveriesRoutes(ctx));
   app.route("/paper", paperRoutes(ctx));
+  app.route("/messages", messagesRoutes(ctx));
   app.route("/", monitoringRoutes(ctx));
   return app;
 }

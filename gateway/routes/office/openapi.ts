@@ -140,6 +140,64 @@ export function openApiDocument(config: Config) {
           responses: { "200": json(ref("DeliveriesPage")), ...errors },
         },
       },
+      "/messages": {
+        get: {
+          summary: "SMS replies from residents (action office: for staff; withdrawn: STOP handled automatically)",
+          parameters: [
+            query("after", { type: "string" }, "next_cursor of the previous page"),
+            query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, "Page size"),
+            query(
+              "unseen",
+              { type: "string", enum: ["true", "false"], default: "false" },
+              "Only messages not marked seen",
+            ),
+            query("action", { type: "string", enum: ["office", "withdrawn"] }, "Filter by what the gateway did"),
+          ],
+          responses: {
+            "200": json({
+              type: "object",
+              properties: {
+                messages: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      id: { type: "string" },
+                      from: { type: "string", description: "E.164" },
+                      text: { type: "string" },
+                      receivedAt: { type: "string", format: "date-time" },
+                      action: { type: "string", enum: ["office", "withdrawn"] },
+                      flatCodes: { type: "array", items: { type: "string" } },
+                      seenAt: { type: ["string", "null"] },
+                      cursor: { type: "string" },
+                    },
+                  },
+                },
+                next_cursor: { type: ["string", "null"] },
+              },
+            }),
+            ...errors,
+          },
+        },
+      },
+      "/messages/seen": {
+        post: {
+          summary: "Mark SMS replies as read by the office",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["ids"],
+                  properties: { ids: { type: "array", items: { type: "string" } } },
+                },
+              },
+            },
+          },
+          responses: { "200": json({ type: "object", properties: { marked: { type: "integer" } } }), ...errors },
+        },
+      },
       "/paper": {
         get: {
           summary: "What must go by post on a day, with the reason per item",
