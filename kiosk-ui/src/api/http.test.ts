@@ -31,7 +31,7 @@ describe("talking to the gateway", () => {
   });
 
   it("turns the gateway's error body into a coded ApiError with details", async () => {
-    const err = await unwrap(
+    const err = await unwrap<never>(
       json(403, { error: { code: "IDENTIFY_FAILED", message: "x", details: { attemptsLeft: 2 } } }),
     ).catch((e: ApiError) => e);
     expect(err).toBeInstanceOf(ApiError);
