@@ -16,7 +16,7 @@ import { systemClock } from "../gateway/clock.ts";
 import { validateConfig } from "../gateway/config.ts";
 import { createLogger } from "../gateway/logger.ts";
 import { EmailSender, messageIdFor } from "../gateway/messaging/email.ts";
-import { enqueueMessage } from "../gateway/messaging/outbox.ts";
+import { enqueueMessages } from "../gateway/messaging/outbox.ts";
 import { renderEmail } from "../gateway/messaging/templates/email.ts";
 import { OutboxWorker } from "../gateway/messaging/worker.ts";
 import { ConsentRegister } from "../gateway/services/register.ts";
@@ -85,18 +85,21 @@ async function ours(round: number): Promise<number> {
   const core = { db: database.db, clock: systemClock, config, logger: createLogger("silent") };
   const worker = new OutboxWorker({ ...core, register: new ConsentRegister(core) });
   const start = performance.now();
-  database.db.transaction((tx) => {
-    for (let i = 0; i < N; i++) {
-      enqueueMessage(tx, systemClock, {
+  // one office push: the whole burst committed in one transaction
+  database.db.transaction((tx) =>
+    enqueueMessages(
+      tx,
+      systemClock,
+      Array.from({ length: N }, (_, i) => ({
         id: `ours-${round}-${i}`,
-        channel: "email",
-        kind: "notice",
+        channel: "email" as const,
+        kind: "notice" as const,
         recipient: `lokator${i}@example.com`,
         subject: `Zmiana opłat ${i}`,
         text: text(i),
-      });
-    }
-  });
+      })),
+    ),
+  );
   worker.addSender(new EmailSender(core));
   await worker.runUntilIdle();
   const seconds = (performance.now() - start) / 1000;

@@ -45,32 +45,47 @@ export interface NewMessage {
 }
 
 export function enqueueMessage(tx: DbOrTx, clock: Clock, message: NewMessage): string {
-  const id = message.id ?? randomUUID();
+  return enqueueMessages(tx, clock, [message])[0];
+}
+
+/** Rows per INSERT statement (16 columns each, well under SQLite's variable limit). */
+const CHUNK = 200;
+
+/** The batch form (an office push of many letters): one multi-row INSERT per chunk. */
+export function enqueueMessages(tx: DbOrTx, clock: Clock, messages: NewMessage[]): string[] {
   const now = clock.now();
+  const rows = messages.map((message) => toRow(message, now));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    tx.insert(outbox)
+      .values(rows.slice(i, i + CHUNK))
+      .onConflictDoNothing({ target: outbox.id })
+      .run();
+  }
+  return rows.map((r) => r.id);
+}
+
+function toRow(message: NewMessage, now: Date): typeof outbox.$inferInsert & { id: string } {
+  const id = message.id ?? randomUUID();
   const payload = JSON.stringify({
     subject: message.subject,
     text: message.text,
     html: message.html,
     attachments: message.attachments,
   });
-  tx.insert(outbox)
-    .values({
-      id,
-      channel: message.channel,
-      kind: message.kind,
-      priority: PRIORITY[message.kind],
-      recipient: message.recipient,
-      payload,
-      category: message.category ?? null,
-      correspondenceId: message.correspondenceId ?? null,
-      flatCode: message.flatCode ?? null,
-      status: "pending",
-      nextAttemptAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + (message.maxAgeMs ?? MAX_AGE_MS[message.kind])).toISOString(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    })
-    .onConflictDoNothing({ target: outbox.id })
-    .run();
-  return id;
+  return {
+    id,
+    channel: message.channel,
+    kind: message.kind,
+    priority: PRIORITY[message.kind],
+    recipient: message.recipient,
+    payload,
+    category: message.category ?? null,
+    correspondenceId: message.correspondenceId ?? null,
+    flatCode: message.flatCode ?? null,
+    status: "pending",
+    nextAttemptAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + (message.maxAgeMs ?? MAX_AGE_MS[message.kind])).toISOString(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }
