@@ -24,6 +24,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client.ts";
 import { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
+import { type Dovecot, startDovecot } from "../gateway/testing/dovecot.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const BUN = join(REPO, "node_modules/.bin/bun");
@@ -42,6 +43,7 @@ let printer: VirtualPrinter;
 let printerPort: number;
 let smtp: SMTPServer;
 let office: Server;
+let imap: Dovecot;
 let officeSkewMs = 0;
 interface TestConfig {
   demo: boolean;
@@ -122,6 +124,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => office.listen(0, "127.0.0.1", () => resolve()));
   mkdirSync(join(dir, "modem"));
+  imap = await startDovecot();
 
   const port = await freePort();
   gatewayUrl = `http://127.0.0.1:${port}`;
@@ -140,8 +143,9 @@ beforeAll(async () => {
     },
   };
   writeFileSync(join(dir, "gateway.json"), JSON.stringify(baseConfig));
-  // The doctor also checks the office URL; the gateway itself runs without office push.
+  // The doctor also checks the office URL and the bounce mailbox; the gateway runs without them.
   baseConfig.office = { url: `http://127.0.0.1:${(office.address() as { port: number }).port}/` };
+  baseConfig.email.imap = { host: "127.0.0.1", port: imap.port, secure: false, user: imap.user, pass: imap.pass };
   const log = openSync(join(dir, "gateway.log"), "w");
   gateway = spawn(BUN, ["gateway/main.ts"], {
     cwd: REPO,
@@ -175,6 +179,7 @@ afterAll(async () => {
   await printer?.stop();
   smtp?.close();
   office?.close();
+  await imap?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -190,6 +195,7 @@ describe("npm run doctor", () => {
       "printer.device",
       "printer.paper",
       "smtp.login",
+      "imap.login",
       "office.reachable",
       "office.clock",
       "db.integrity",
@@ -231,10 +237,13 @@ describe("npm run doctor", () => {
     printer.state = "ok";
   }, 60_000);
 
-  it("names an SMTP server that refuses the login or is gone, and an unreachable bounce mailbox", async () => {
+  it("names an SMTP server or bounce mailbox that refuses the login or is gone", async () => {
     const refused = await doctor((c) => {
       c.email.pass = "złe-hasło";
+      c.email.imap = { ...c.email.imap, pass: "złe-hasło" };
     });
+    expect(refused.byId("imap.login").status).toBe("fail");
+    expect(refused.byId("imap.login").en).toContain("(login refused)");
     expect(refused.byId("smtp.login").status).toBe("fail");
     expect(refused.byId("smtp.login").pl).toContain("odrzucił login lub hasło");
     const closed = await freePort();
