@@ -2,8 +2,8 @@
 import type { OpenedDb } from "../db/client.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
 import type { HealthRegistry } from "./health.ts";
-import type { SmsRuntime } from "./messaging/smsRuntime.ts";
 import type { MailSink } from "./messaging/sink.ts";
+import type { SmsRuntime } from "./messaging/smsRuntime.ts";
 import type { OutboxWorker } from "./messaging/worker.ts";
 import type { ConsentRegister } from "./services/register.ts";
 
