@@ -123,6 +123,18 @@ export function release(tx: DbOrTx, rows: OutboxRow[], owner: string, now: Date)
   }
 }
 
+/**
+ * Heartbeat: extends the leases of rows this worker still holds (buffered or in flight), so a
+ * slow server never makes a live worker's rows look abandoned.
+ */
+export function renewLeases(tx: DbOrTx, ids: string[], owner: string, now: Date, leaseMs: number): void {
+  if (ids.length === 0) return;
+  tx.update(outbox)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs).toISOString() })
+    .where(and(inArray(outbox.id, ids), eq(outbox.leaseOwner, owner), eq(outbox.status, "sending")))
+    .run();
+}
+
 /** A transient failure: back to `pending` until `at`. */
 export function reschedule(tx: DbOrTx, id: string, at: Date, error: string, now: Date): void {
   tx.update(outbox)

@@ -157,6 +157,27 @@ describe("outbox workers", () => {
     expect(row(id)).toMatchObject({ status: "sent", attempts: 2, leaseOwner: null });
   });
 
+  it("keeps renewing the lease of a message it still holds, so nobody else takes it", async () => {
+    setup({ outbox: { leaseSeconds: 30 } });
+    const id = enqueue({ kind: "notice" });
+    const slow = new OutboxWorker(deps, { owner: "A" });
+    workers.push(slow);
+    slow.addSender(new ScriptedSender("sms", () => new Promise<SendResult>(() => {})));
+    slow.pump();
+    const other = new ScriptedSender("sms");
+    const b = new OutboxWorker(deps, { owner: "B" });
+    workers.push(b);
+    b.addSender(other);
+    for (let i = 0; i < 4; i++) {
+      deps.clock.advance(20_000);
+      slow.pump(); // A is alive: its passes renew the lease
+      await b.runUntilIdle();
+    }
+    expect(other.attempts).toHaveLength(0);
+    expect(row(id)).toMatchObject({ status: "sending", leaseOwner: "A" });
+    expect(Date.parse(row(id)?.leaseUntil ?? "")).toBe(deps.clock.now().getTime() + 30_000);
+  });
+
   it("holds ordinary SMS during quiet hours but lets codes (and outage alerts) through", async () => {
     // 21:30 UTC = 22:30 in Warsaw: quiet (default sending window 08:00–20:00)
     setup({}, "2026-03-02T21:30:00Z");

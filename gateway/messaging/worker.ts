@@ -13,7 +13,7 @@ import { hostname } from "node:os";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { type DeliveryChange, recordDelivery, recordSent } from "../services/recordDelivery.ts";
 import type { ConsentRegister } from "../services/register.ts";
-import { claimDue, expiredRows, type OutboxRow, release, reschedule } from "./leases.ts";
+import { claimDue, expiredRows, type OutboxRow, release, renewLeases, reschedule } from "./leases.ts";
 import { backoffMs, inSendingWindow, quietHoursExempt, RateWindow } from "./schedule.ts";
 import type { ChannelSender, OutgoingMessage, SendResult } from "./types.ts";
 
@@ -161,6 +161,7 @@ export class OutboxWorker {
       const scan = Math.abs(now.getTime() - this.lastScan) >= SCAN_MS;
       if (scan) {
         this.lastScan = now.getTime();
+        this.renew(tx, now);
         this.sweepExpired(deps, now);
       }
       if (!this.stopped) for (const [channel, lane] of this.lanes) this.fill(tx, channel, lane, now, scan);
@@ -261,6 +262,22 @@ export class OutboxWorker {
     }
   }
 
+  private renew(tx: DbOrTx, now: Date): void {
+    const leaseMs = this.deps.config.outbox.leaseSeconds * 1000;
+    const soon = new Date(now.getTime() + leaseMs / 2).toISOString();
+    const held = [...this.lanes.values()].flatMap((lane) => [...lane.buffer, ...lane.inFlight.values()]);
+    const due = held.filter((row) => (row.leaseUntil ?? "") < soon);
+    renewLeases(
+      tx,
+      due.map((row) => row.id),
+      this.owner,
+      now,
+      leaseMs,
+    );
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    for (const row of due) row.leaseUntil = until;
+  }
+
   private sweepExpired(deps: PassDeps, now: Date): void {
     for (const row of expiredRows(deps.db, now, 100)) {
       const stats = this.lanes.get(row.channel)?.stats;
@@ -316,6 +333,10 @@ export class OutboxWorker {
     let started = 0;
     while (lane.inFlight.size < lane.concurrency && lane.buffer.length > 0) {
       const row = lane.buffer[0];
+      if (Date.parse(row.expiresAt) <= now.getTime()) {
+        lane.buffer.shift(); // its time ran out while it waited: the sweep sends it to paper
+        continue;
+      }
       if (quiet && !quietHoursExempt(row.kind, row.category, cfg.sms.quietHours.outageExempt)) {
         held.push(lane.buffer.shift() as OutboxRow);
         continue;
