@@ -118,6 +118,16 @@ describe("printer problems", () => {
     expect(vp.slips).toHaveLength(1);
   });
 
+  it("reports a slip cut short when the paper ran out while printing", async () => {
+    const vp = await virtualPrinter("midway");
+    const printer = printerOn(new TcpTransport("127.0.0.1", vp.port));
+    // The roll ends as this slip is cut: the status asked after printing says so.
+    vp.slipsLeft = 1;
+    const error = await printer.print(doc).catch((e) => e);
+    expect(error).toMatchObject({ code: "PRINTER_ERROR", details: { state: "paper_out" } });
+    expect(error.message).toContain("after printing");
+  });
+
   it("prints with the paper near its end and reports it", async () => {
     const vp = await virtualPrinter("near");
     vp.state = "paper_near_end";

@@ -48,6 +48,8 @@ export class VirtualPrinter {
   readonly slips: PrintedSlip[] = [];
   /** Bytes that arrived while the printer could not print (a real one would not print them either). */
   discardedBytes = 0;
+  /** Paper left on the roll, in slips (null: endless). At 0 the printer reports paper out. */
+  slipsLeft: number | null = null;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: Array<(slip: PrintedSlip) => void> = [];
@@ -132,6 +134,7 @@ export class VirtualPrinter {
     }
     const printed: PrintedSlip = { ...slip, file, png, raw };
     this.slips.push(printed);
+    if (this.slipsLeft !== null && --this.slipsLeft <= 0) this.state = "paper_out";
     for (const waiter of this.waiters.splice(0)) waiter(printed);
   }
 
