@@ -132,6 +132,20 @@ describe("recordDelivery", () => {
     expect(deps.db.select().from(contacts).where(eq(contacts.value, "ola@example.com")).get()?.health).toBe("ok");
   });
 
+  it("records 'queued' once and leaves the outbox row as it is", () => {
+    deps = messagingDeps();
+    const id = enqueueMessage(deps.db, deps.clock, {
+      channel: "email",
+      kind: "notice",
+      recipient: "a@b.pl",
+      text: "x",
+    });
+    expect(recordDelivery(deps, { messageId: id, status: "queued" }).recorded).toBe(true);
+    expect(recordDelivery(deps, { messageId: id, status: "queued" }).recorded).toBe(false);
+    expect(feed(id)).toEqual([["email", "queued"]]);
+    expect(row(id)?.status).toBe("pending");
+  });
+
   it("a late 'sent' after 'delivered' does not move the status back", () => {
     deps = messagingDeps();
     const id = enqueueMessage(deps.db, deps.clock, {

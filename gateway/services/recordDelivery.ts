@@ -144,6 +144,13 @@ function apply(tx: DbOrTx, deps: RecordDeliveryDeps, change: DeliveryChange): De
     if (row.status === change.status) return outcome;
     if (change.status !== "failed" && ORDER[change.status] < ORDER[row.status]) return outcome;
     if (row.status === "paper") return outcome;
+  } else {
+    const queued = tx
+      .select({ seq: deliveries.seq })
+      .from(deliveries)
+      .where(and(eq(deliveries.messageId, row.id), eq(deliveries.status, "queued")))
+      .get();
+    if (queued) return outcome;
   }
 
   outcome.recorded = true;
