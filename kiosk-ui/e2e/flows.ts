@@ -25,11 +25,25 @@ export const key = (page: Page, label: string) => page.getByRole("button", { nam
 export const dataKey = (page: Page, value: string) => page.locator(`[data-key="${value}"]`);
 export const step = (page: Page) => page.locator("#screen").getAttribute("data-step");
 
+/**
+ * Taps an on-screen key by its label with a real pointer event at its centre (looked up afresh for
+ * every key, since validation messages can move the keyboard). Much faster than a locator click.
+ */
+export async function tapKey(page: Page, label: string): Promise<void> {
+  const point = await page.evaluate((wanted) => {
+    const button = Array.from(document.querySelectorAll<HTMLButtonElement>("fieldset button")).find(
+      (b) => !b.disabled && (b.dataset.key === wanted || b.textContent?.trim() === wanted),
+    );
+    if (!button) return null;
+    const r = button.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, label);
+  if (!point) throw new Error(`no on-screen key "${label}"`);
+  await page.mouse.click(point.x, point.y);
+}
+
 export async function tapKeys(page: Page, text: string, layout: "name" | "email" | "digits"): Promise<void> {
-  for (const ch of text) {
-    if (ch === " ") await dataKey(page, "space").click();
-    else await key(page, layout === "name" ? ch.toLocaleUpperCase("pl") : ch).click();
-  }
+  for (const ch of text) await tapKey(page, ch === " " ? "space" : layout === "name" ? ch.toLocaleUpperCase("pl") : ch);
 }
 
 export async function identify(
@@ -61,7 +75,7 @@ export async function typeEmail(page: Page, address: string): Promise<void> {
 }
 
 export async function typeDigits(page: Page, digits: string): Promise<void> {
-  await dataKey(page, "clear").click();
+  await tapKey(page, "clear");
   await tapKeys(page, digits, "digits");
 }
 export const typeMobile = typeDigits;
