@@ -6,6 +6,7 @@ import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
+import { devPrinterRoutes } from "./routes/devPrinter.ts";
 import { devSmsRoutes } from "./routes/devSms.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { kioskRoutes } from "./routes/kiosk.ts";
@@ -60,6 +61,7 @@ export function createApp(ctx: GatewayContext) {
   app.route("/", staffRoutes(ctx));
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
+  if (ctx.config.demo) app.route("/", devPrinterRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));
   return app;
 }

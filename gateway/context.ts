@@ -1,5 +1,6 @@
 /** Everything a route or worker may need, built once in runtime.ts and passed down. */
 import type { OpenedDb } from "../db/client.ts";
+import type { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { MailSink } from "./messaging/sink.ts";
@@ -59,4 +60,6 @@ export interface GatewayContext extends CoreDeps {
   outbox?: OutboxWorker;
   /** Demo mode's in-process SMTP sink, shown at /dev/mail. */
   mailSink?: MailSink;
+  /** The in-process virtual printer when `printer.uri` is "virtual" (demo and tests). */
+  printerSimulator?: VirtualPrinter;
 }

@@ -213,6 +213,25 @@ describe("a confirmation slip end to end", () => {
   });
 });
 
+describe("the demo's virtual printer page", () => {
+  it("shows what was printed and switches the printer's state", async () => {
+    const issued = issue();
+    await gw.ctx.receipts!.print(issued.number);
+    const listing = await gw.json("GET", "/dev/printer.json");
+    expect(listing.body.state).toBe("ok");
+    expect(listing.body.slips.at(-1).text).toContain(`Nr: ${issued.number}`);
+    const png = await gw.app.request("/dev/printer/latest.png");
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(qrFromPng(Buffer.from(await png.arrayBuffer()))).toBe(issued.qr);
+    expect((await gw.json("POST", "/dev/printer/state", { state: "cover_open" })).body).toEqual({
+      state: "cover_open",
+    });
+    await until(() => part.printer.state.state === "cover_open");
+    expect((await gw.json("POST", "/dev/printer/state", { state: "jammed" })).status).toBe(400);
+    expect((await gw.json("GET", "/dev/printer")).body).toContain("Drukarka wirtualna");
+  });
+});
+
 describe("a slip on a device-file printer (printer.uri = a path)", () => {
   it("prints the bytes to the file and reports the printer as write-only", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ekor-lp-"));

@@ -31,6 +31,7 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
   if (uri === "virtual") {
     virtualPrinter = new VirtualPrinter({ outDir: join(config.dataDir, "printer"), widthMm: config.printer.widthMm });
     await virtualPrinter.start();
+    ctx.printerSimulator = virtualPrinter;
     uri = virtualPrinter.uri;
     logger.info({ uri, outDir: join(config.dataDir, "printer") }, "virtual printer started");
   }

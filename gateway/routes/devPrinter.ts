@@ -1,0 +1,49 @@
+/**
+ * Demo mode only, with the virtual printer: what it printed and a switch for its state, so a
+ * demo (or the kiosk's end-to-end tests) can show the paper running out.
+ *   GET  /dev/printer             readable page with the latest slip image
+ *   GET  /dev/printer.json        { state, slips: [{ file, bytes, text, qr }] } (newest last)
+ *   GET  /dev/printer/latest.png  the latest slip as drawn
+ *   POST /dev/printer/state       { "state": "ok" | "paper_near_end" | "paper_out" | "cover_open" | "offline" }
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import type { GatewayContext } from "../context.ts";
+import { KioskError } from "../errors.ts";
+import { validate } from "./validate.ts";
+
+const STATES = ["ok", "paper_near_end", "paper_out", "cover_open", "offline"] as const;
+
+export function devPrinterRoutes(ctx: GatewayContext) {
+  const simulator = () => {
+    if (!ctx.printerSimulator) throw new KioskError("NOT_FOUND", "the virtual printer is not running");
+    return ctx.printerSimulator;
+  };
+  return new Hono()
+    .get("/dev/printer.json", (c) => {
+      const vp = simulator();
+      return c.json({
+        state: vp.state,
+        slips: vp.slips.map((s) => ({ file: s.file, bytes: s.bytes, text: s.text, qr: s.qr })),
+      });
+    })
+    .get("/dev/printer/latest.png", (c) => {
+      const last = simulator().slips.at(-1);
+      if (!last || last.png.length === 0) throw new KioskError("NOT_FOUND", "nothing printed yet");
+      return c.body(new Uint8Array(last.png), 200, { "content-type": "image/png", "cache-control": "no-store" });
+    })
+    .get("/dev/printer", (c) => {
+      const vp = simulator();
+      const last = vp.slips.at(-1);
+      return c.html(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Drukarka wirtualna</title>
+<body style="font-family:sans-serif;background:#eee">
+<h1>Drukarka wirtualna</h1><p>Stan: <b>${vp.state}</b> · wydrukowano: ${vp.slips.length}</p>
+${last ? `<img src="/dev/printer/latest.png" alt="ostatni wydruk" style="background:#fff;box-shadow:0 0 6px #999">` : "<p>Nic jeszcze nie wydrukowano.</p>"}
+</body></html>`);
+    })
+    .post("/dev/printer/state", validate("json", z.object({ state: z.enum(STATES) })), (c) => {
+      const vp = simulator();
+      vp.state = c.req.valid("json").state;
+      return c.json({ state: vp.state });
+    });
+}
