@@ -80,7 +80,7 @@ async function raw(round: number): Promise<number> {
 
 async function ours(round: number): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), "ekor-bench-email-"));
-  const config = validateConfig({ ...baseConfig, dataDir, outbox: { concurrency: { email: POOL * 2 } } });
+  const config = validateConfig({ ...baseConfig, dataDir, outbox: { concurrency: { email: POOL * 4 } } });
   const database = openDb(join(dataDir, "gateway.sqlite"));
   const core = { db: database.db, clock: systemClock, config, logger: createLogger("silent") };
   const worker = new OutboxWorker({ ...core, register: new ConsentRegister(core) });

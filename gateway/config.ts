@@ -143,7 +143,8 @@ export const configSchema = z.object({
       /** Messages in flight at once per channel. */
       concurrency: z
         .object({
-          email: z.coerce.number().int().min(1).max(100).default(6),
+          // about 4 × email.pool: the pool always has the next message queued
+          email: z.coerce.number().int().min(1).max(100).default(12),
           sms: z.coerce.number().int().min(1).max(20).default(2),
         })
         .prefault({}),
