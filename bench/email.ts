@@ -22,7 +22,7 @@ import { OutboxWorker } from "../gateway/messaging/worker.ts";
 import { ConsentRegister } from "../gateway/services/register.ts";
 
 const N = Number(process.env.BENCH_EMAILS ?? 2000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POOL = 3;
 
 let received = 0;
@@ -120,10 +120,12 @@ for (let round = 0; round < ROUNDS; round++) {
 await new Promise<void>((resolve) => sink.close(() => resolve()));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const r = median(rates.raw);
-const o = median(rates.ours);
-const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+// Each round measures raw and ours back to back; on a shared machine the load moves between
+// rounds, so the ratio is taken per round and the median of those is the result.
+const ratios = rates.raw.map((r, i) => rates.ours[i] / r);
+const fmt = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(", ");
 console.log(`email bench: ${N} messages × ${ROUNDS} rounds, pool ${POOL}, sink received ${received}`);
-console.log(`  raw nodemailer pooled sendMail: ${r.toFixed(0)} msg/s (rounds: ${fmt(rates.raw)})`);
-console.log(`  outbox + workers (sqlite FULL): ${o.toFixed(0)} msg/s (rounds: ${fmt(rates.ours)})`);
-console.log(`  ratio ours/raw: ${(o / r).toFixed(2)} (target ≥ 0.90)`);
+console.log(`  raw nodemailer pooled sendMail: ${median(rates.raw).toFixed(0)} msg/s (rounds: ${fmt(rates.raw)})`);
+console.log(`  outbox + workers (sqlite FULL): ${median(rates.ours).toFixed(0)} msg/s (rounds: ${fmt(rates.ours)})`);
+console.log(`  ratio ours/raw per round: ${fmt(ratios, 2)}`);
+console.log(`  ratio ours/raw (median of rounds): ${median(ratios).toFixed(2)} (target ≥ 0.90)`);
