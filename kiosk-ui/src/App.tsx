@@ -6,7 +6,7 @@ import { Overlay } from "./components/Overlay.tsx";
 import { lang, t } from "./i18n/index.ts";
 import { type Step, step } from "./models/flow.ts";
 import { createIdleTimer } from "./models/idle.ts";
-import { config, loadKiosk, warnSeconds, wipeSeconds } from "./models/kiosk.ts";
+import { config, warnSeconds, wipeSeconds } from "./models/kiosk.ts";
 import { offline, retrying } from "./models/network.ts";
 import { wipe } from "./models/wipe.ts";
 import { ConsentScreen } from "./screens/ConsentScreen.tsx";
@@ -55,9 +55,6 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang.value;
   });
-  useEffect(() => {
-    if (!config.value) void loadKiosk();
-  }, []);
   const Screen = SCREENS[step.value];
   const problem = offline.value;
   return (

@@ -1,6 +1,7 @@
 /** Kiosk entry: kiosk-style input handling (no context menu, zoom or selection) and the app. */
 import { render } from "preact";
 import { App, idle } from "./App.tsx";
+import { loadKiosk } from "./models/kiosk.ts";
 import "./styles/base.css";
 
 // A touch counts as activity. While the idle warning shows, only a completed tap (click) ends it:
@@ -36,4 +37,6 @@ window.addEventListener(
 // The URL never carries data and Back in the browser never leaves the app's flow.
 history.replaceState(null, "", "/");
 
+// Ask for the configuration and the directory before the first render, not after it.
+void loadKiosk();
 render(<App />, document.getElementById("app") as HTMLElement);

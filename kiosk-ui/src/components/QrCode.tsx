@@ -1,14 +1,15 @@
 /** The receipt's QR drawn in the browser (SVG from the qrcode package), for the resident to photograph. */
 
 import { useEffect, useState } from "preact/hooks";
-import QRCode from "qrcode";
 import s from "./QrCode.module.css";
 
 export function QrCode(props: { text: string; label: string }) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    QRCode.toString(props.text, { type: "svg", errorCorrectionLevel: "M", margin: 2 })
+    // Loaded only when the printer fails, so it costs nothing at start-up.
+    import("qrcode")
+      .then((QRCode) => QRCode.toString(props.text, { type: "svg", errorCorrectionLevel: "M", margin: 2 }))
       .then((out) => {
         if (live) setSvg(out);
       })
