@@ -135,13 +135,13 @@ try {
     return { ms: performance.now() - t0, events };
   };
 
-  // Warm both paths once, then take the better of three runs each, interleaved.
+  // Warm both paths once, then take the best of five runs each, interleaved (the machine may be busy).
   direct();
   await api();
   const directRuns: number[] = [];
   const apiRuns: number[] = [];
   let pulled: ConsentEvent[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const d = direct();
     if (d.count !== EVENTS) throw new Error(`direct read ${d.count} rows`);
     directRuns.push(d.ms);

@@ -39,6 +39,8 @@ export interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The parsed JSON of a successful answer when asked for (`text` is then empty). */
+  data?: unknown;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,7 +61,13 @@ export class OfficeClient {
   }
 
   /** One signed request; answers the raw response (any status) after transport retries. */
-  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    parse = false,
+  ): Promise<RawResponse> {
     const url = new URL(path.replace(/^\//, ""), this.base);
     const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
     const retries = this.options.retries ?? 8;
@@ -84,9 +92,13 @@ export class OfficeClient {
         await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
         continue;
       }
-      let answer: string;
+      let answer = "";
+      let data: unknown;
       try {
-        answer = await response.text();
+        // Success with JSON: parse straight from the bytes (the bulk pull's hot path).
+        if (parse && response.ok && (response.headers.get("content-type") ?? "").includes("json")) {
+          data = await response.json();
+        } else answer = await response.text();
       } catch (err) {
         // The connection was cut mid-answer: the server may have applied it; retrying is safe.
         if (attempt >= retries) throw err;
@@ -113,14 +125,15 @@ export class OfficeClient {
         await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
         continue;
       }
-      return { status: response.status, headers: response.headers, text: answer };
+      return { status: response.status, headers: response.headers, text: answer, data };
     }
   }
 
   /** A signed request that must succeed (2xx); answers the parsed JSON. */
   // biome-ignore lint/suspicious/noExplicitAny: callers name the answer type they expect
   async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.raw(method, path, body);
+    const res = await this.raw(method, path, body, {}, true);
+    if (res.data !== undefined) return res.data as T;
     const parsed = safeJson(res.text) as { error?: { code?: string; message?: string } } | undefined;
     if (res.status < 200 || res.status >= 300) {
       throw new OfficeApiError(
