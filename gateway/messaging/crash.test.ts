@@ -12,7 +12,7 @@
  * database survived the kills (`PRAGMA integrity_check`).
  *
  * The child is the real gateway (`gateway/main.ts`) started with the project's bun binary.
- * Most of its time is 21 gateway start-ups: 74 s at load average ~7 on the shared 2-core
+ * Most of its time is 21 gateway start-ups: 49 s at load average ~7 on the shared 2-core
  * development box, about 2 minutes at load average ~14.
  */
 import { type ChildProcess, spawn } from "node:child_process";
