@@ -42,7 +42,8 @@ function bundleSize(): { files: Array<{ name: string; raw: number; gzip: number 
     wanted.add(name);
     if (!name.endsWith(".js")) return;
     const code = readFileSync(join(assets, name), "utf8");
-    for (const m of code.matchAll(/(?:from|import)\s*\(?\s*"\.\/([^"]+\.(?:js|css))"/g)) visit(m[1]);
+    // Static imports ("./x.js") and lazy chunks (Vite lists them as "assets/x.js") both count.
+    for (const m of code.matchAll(/["'`](?:\.\/|assets\/)([\w.-]+\.(?:js|css))["'`]/g)) visit(m[1]);
   };
   for (const m of readFileSync(join(dist, "index.html"), "utf8").matchAll(/\/assets\/([^"]+\.(?:js|css))/g))
     visit(m[1]);
