@@ -242,6 +242,28 @@ describe("outbox workers", () => {
     expect(row(id)?.status).toBe("sent");
   });
 
+  it("keeps a slot for a one-time code when bulk letters fill the lane", async () => {
+    setup({ outbox: { pollMs: 60_000 } });
+    const release: Array<() => void> = [];
+    const sender = new ScriptedSender("sms", (m) =>
+      m.kind === "otp"
+        ? { outcome: "sent" }
+        : new Promise<SendResult>((r) => release.push(() => r({ outcome: "sent" }))),
+    );
+    for (let i = 0; i < 5; i++) enqueue({ id: `bulk-${i}`, kind: "correspondence" });
+    const w = worker();
+    w.addSender(sender, { concurrency: 2, perMinute: 0 });
+    w.start();
+    for (let i = 0; i < 100 && release.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(release).toHaveLength(2); // the lane is full of slow bulk letters
+    const code = enqueue({ id: "code", kind: "otp" });
+    w.poke();
+    for (let i = 0; i < 100 && row(code)?.status !== "sent"; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(row(code)?.status).toBe("sent");
+    expect(release).toHaveLength(2); // no third bulk letter took the code's slot
+    for (const r of release.splice(0)) r();
+  });
+
   it("on stop gives back rows it claimed but did not start, and leaves the one in flight leased", async () => {
     setup();
     const ids = [0, 1, 2, 3].map((i) =>

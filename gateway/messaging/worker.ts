@@ -76,6 +76,17 @@ const SCAN_MS = 1000;
 const byUrgency = (a: OutboxRow, b: OutboxRow) =>
   a.priority - b.priority || a.nextAttemptAt.localeCompare(b.nextAttemptAt);
 
+/**
+ * A lane sends up to `concurrency` messages at once; one more slot is kept for a one-time code,
+ * so a code never waits behind a full lane of bulk letters (the resident stands at the kiosk).
+ */
+function hasRoomFor(lane: Lane, next: OutboxRow): boolean {
+  if (lane.inFlight.size < lane.concurrency) return true;
+  if (next.priority !== 0 || lane.inFlight.size > lane.concurrency) return false;
+  for (const row of lane.inFlight.values()) if (row.priority === 0) return false;
+  return true;
+}
+
 export class OutboxWorker {
   readonly owner: string;
   private readonly lanes = new Map<Channel, Lane>();
@@ -331,7 +342,7 @@ export class OutboxWorker {
     const quiet = channel === "sms" && !inSendingWindow(now, cfg.sms.quietHours, cfg.timezone);
     const held: OutboxRow[] = [];
     let started = 0;
-    while (lane.inFlight.size < lane.concurrency && lane.buffer.length > 0) {
+    while (lane.buffer.length > 0 && hasRoomFor(lane, lane.buffer[0])) {
       const row = lane.buffer[0];
       if (Date.parse(row.expiresAt) <= now.getTime()) {
         lane.buffer.shift(); // its time ran out while it waited: the sweep sends it to paper

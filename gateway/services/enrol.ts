@@ -191,6 +191,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
   });
 
   ctx.logger.info({ flat: input.flatCode, kind: result.kind, seq: result.eventSeq }, "kiosk enrolment committed");
+  ctx.outbox?.poke(); // notices were queued in the transaction: wake the workers now
   if (result.receipt && ctx.receipts) {
     // Printing happens after the commit and never undoes it; a problem queues a reprint.
     ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));

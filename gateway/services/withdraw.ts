@@ -67,6 +67,7 @@ export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawRes
     return answer;
   });
   ctx.logger.info({ flat: input.flatCode, seq: result.eventSeq }, "kiosk withdrawal committed");
+  ctx.outbox?.poke(); // notices were queued in the transaction: wake the workers now
   if (result.receipt && ctx.receipts) {
     // Printing happens after the commit and never undoes it; a problem queues a reprint.
     ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
