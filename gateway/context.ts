@@ -6,6 +6,7 @@ import type { HealthRegistry } from "./health.ts";
 import type { MailSink } from "./messaging/sink.ts";
 import type { SmsRuntime } from "./messaging/smsRuntime.ts";
 import type { OutboxWorker } from "./messaging/worker.ts";
+import type { KioskSessions } from "./services/kioskSessions.ts";
 import type { ConsentRegister } from "./services/register.ts";
 
 /** What a confirmation slip says; built by the enrolment/withdrawal verbs (see receipts/). */
@@ -54,6 +55,8 @@ export interface GatewayContext extends CoreDeps {
   /** Directory of the built kiosk UI (served at `/`). */
   uiDir: string;
   receipts?: ReceiptService;
+  /** Residents identified at the kiosk (flat + owner), for the kiosk API and slip reprints. */
+  kioskSessions: KioskSessions;
   /** The SMS side (modem bridge or simulator, sender, delivery tracker); see messaging/smsRuntime.ts. */
   sms?: SmsRuntime;
   /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing, `addSender()` for a channel. */

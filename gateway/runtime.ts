@@ -19,6 +19,7 @@ import { startMessaging } from "./messaging/start.ts";
 import { startOffice } from "./office/start.ts";
 import { startReceipts } from "./receipts/startReceipts.ts";
 import { importOwners } from "./services/importOwners.ts";
+import { KioskSessions } from "./services/kioskSessions.ts";
 import { ConsentRegister } from "./services/register.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
@@ -49,7 +50,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const core = { db: database.db, clock, config, logger };
   const register = new ConsentRegister(core);
   const health = new HealthRegistry();
-  const ctx: GatewayContext = { ...core, database, register, health, uiDir: join(ROOT, "kiosk-ui", "dist") };
+  const ctx: GatewayContext = {
+    ...core,
+    database,
+    register,
+    health,
+    uiDir: join(ROOT, "kiosk-ui", "dist"),
+    kioskSessions: new KioskSessions(clock),
+  };
 
   const chain = register.verify();
   logger.info({ chain }, chain.ok ? "register chain verified" : "register chain BROKEN");

@@ -7,6 +7,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { receipts } from "../../db/schema/index.ts";
 import type { ReceiptInput } from "../context.ts";
+import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 import { SAMPLE_INPUT } from "./fixtures.ts";
 import { type ParsedQr, parseQrText, qrTextOf } from "./qrText.ts";
@@ -32,6 +33,17 @@ beforeEach(async () => {
   await until(() => part.printer.state.state === "ready");
   part.virtualPrinter!.slips.splice(0);
 });
+
+/** A kiosk session for the sample slip's flat (only that resident may reprint it). */
+async function sessionFor(flatCode = SAMPLE_INPUT.flatCode): Promise<string> {
+  const flat = demoOwnersRegister().codes.find((c) => c.flatCode === flatCode)!;
+  const res = await gw.json("POST", "/api/v1/kiosk/identify", {
+    flatCode,
+    surname: flat.surnames[0],
+    ownerCode: flat.code,
+  });
+  return res.body.session;
+}
 
 function issue(input: ReceiptInput = SAMPLE_INPUT) {
   const service = gw.ctx.receipts!;
@@ -162,7 +174,7 @@ describe("a confirmation slip end to end", () => {
     expect(vp.slips).toHaveLength(0);
     expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("failed");
     // Still there for the reprint route; marked printed once a copy comes out.
-    await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: await sessionFor() });
     expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("printed");
   });
 
@@ -171,7 +183,7 @@ describe("a confirmation slip end to end", () => {
     const vp = part.virtualPrinter!;
     await gw.ctx.receipts!.print(issued.number);
     const next = vp.nextSlip();
-    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: await sessionFor() });
     expect(res.body).toEqual({ status: "printed" });
     const copy = await next;
     expect(copy.text).toContain("DUPLIKAT");
@@ -181,12 +193,25 @@ describe("a confirmation slip end to end", () => {
 
   it("answers 404 for an unknown slip and a PRINTER_ERROR for a reprint with the cover open", async () => {
     expect((await gw.json("GET", "/api/v1/receipts/K1-000099/status")).status).toBe(404);
-    expect((await gw.json("POST", "/api/v1/receipts/K1-000099/reprint")).status).toBe(404);
+    const session = await sessionFor();
+    expect((await gw.json("POST", "/api/v1/receipts/K1-000099/reprint", { session })).status).toBe(404);
+    expect((await gw.json("POST", "/api/v1/receipts/K1-000099/reprint", {})).status).toBe(400);
     const issued = issue();
     part.virtualPrinter!.state = "cover_open";
-    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`);
+    const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: await sessionFor() });
     expect(res.status).toBe(500);
     expect(res.body.error).toMatchObject({ code: "PRINTER_ERROR", details: { state: "cover_open" } });
+  });
+
+  it("refuses a reprint without a kiosk session or for another flat's slip", async () => {
+    const issued = issue();
+    const stranger = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: "x".repeat(32) });
+    expect(stranger.status).toBe(401);
+    const neighbour = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, {
+      session: await sessionFor("KEL10-A-1"),
+    });
+    expect(neighbour.status).toBe(403);
+    expect(neighbour.body.error.code).toBe("NOT_ELIGIBLE");
   });
 
   it("publishes the public key as a JWK set, and the CLI verifies offline with it", async () => {

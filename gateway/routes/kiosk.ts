@@ -6,7 +6,6 @@ import { consentTexts } from "../domain/consentText.ts";
 import { enrol } from "../services/enrol.ts";
 import { flatDirectory, flatLabel } from "../services/flatDirectory.ts";
 import { identifyOwner } from "../services/identifyOwner.ts";
-import { KioskSessions } from "../services/kioskSessions.ts";
 import { statusView } from "../services/statusView.ts";
 import { withdraw } from "../services/withdraw.ts";
 import { validate } from "./validate.ts";
@@ -43,7 +42,7 @@ const withdrawBody = z.object({
 });
 
 export function kioskRoutes(ctx: GatewayContext) {
-  const sessions = new KioskSessions(ctx.clock);
+  const sessions = ctx.kioskSessions;
   const { config } = ctx;
   return new Hono()
     .get("/config", (c) =>

@@ -30,10 +30,23 @@ export function receiptsRoutes(ctx: GatewayContext) {
           : { valid: false as const, reason: verdict.reason },
       );
     })
-    .post("/:number/reprint", validate("param", numberParam), async (c) => {
-      const outcome = await service(ctx).reprint(c.req.valid("param").number);
-      return c.json(outcome);
-    })
+    .post(
+      "/:number/reprint",
+      validate("param", numberParam),
+      validate("json", z.object({ session: z.string().min(16).max(100) })),
+      async (c) => {
+        // Only the resident identified for the slip's flat may print a copy: receipt numbers are
+        // sequential, and a slip names a person.
+        const session = ctx.kioskSessions.require(c.req.valid("json").session);
+        const number = c.req.valid("param").number;
+        const found = service(ctx).find(number);
+        if (!found) throw new KioskError("NOT_FOUND", `no receipt ${number}`);
+        if (found.receipt.f !== session.flatCode) {
+          throw new KioskError("NOT_ELIGIBLE", "this slip belongs to another flat");
+        }
+        return c.json(await service(ctx).reprint(number));
+      },
+    )
     .get("/:number/status", validate("param", numberParam), (c) => {
       return c.json(service(ctx).printStatus(c.req.valid("param").number));
     });
