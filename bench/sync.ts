@@ -1,13 +1,16 @@
 /**
  * `npx bun bench/sync.ts`: the office sync's throughput, against a reference in the same run.
  *  1. Pull 100,000 register events through the signed API with the reference client (pages of
- *     10,000 over HTTP on 127.0.0.1) vs reading and serialising the same rows directly from
- *     SQLite. Prints events/s and the ratio (target ≥ 0.5).
+ *     10,000 over HTTP on 127.0.0.1, the gateway in its own process as in production) vs reading
+ *     and serialising the same rows directly from SQLite. Prints events/s and the ratio (target ≥ 0.5).
  *  2. Route one batch of 10,000 correspondence items through the API; prints items/s.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openDb } from "../db/client.ts";
 import { ManualClock } from "../gateway/clock.ts";
 import { validateConfig } from "../gateway/config.ts";
@@ -30,6 +33,33 @@ const config = validateConfig({ demo: false, dataDir: dir, logLevel: "silent" })
 const clock = new ManualClock("2026-03-02T10:00:00Z");
 const gateway = await startGateway(config, { clock, logger: createLogger("silent") });
 const { ctx } = gateway;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+let child: ChildProcess | undefined;
+let stopped = false;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`gateway did not answer ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 try {
   // A cooperative of 10,000 flats, one owner each.
@@ -105,17 +135,23 @@ try {
   ctx.register.verify();
 
   const key = addOfficeKey(ctx, { clientId: "bench", keyId: "bench" });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: gateway.app.fetch, idleTimeout: 120 });
-  const client = new OfficeClient({
-    baseUrl: `http://127.0.0.1:${server.port}/office/v1`,
-    key,
-    now: () => clock.now().getTime(),
-    timeoutMs: 120_000,
+  await gateway.stop();
+  stopped = true;
+
+  // The gateway runs as its own process (as on the Pi); this process is the office.
+  const port = await freePort();
+  child = spawn(process.execPath, [join(ROOT, "gateway", "main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn", EK__demo: "false" },
+    stdio: ["ignore", "ignore", "inherit"],
   });
+  await waitForHealth(`http://127.0.0.1:${port}/healthz`);
+  const database = openDb(join(dir, "gateway.sqlite"));
+  const client = new OfficeClient({ baseUrl: `http://127.0.0.1:${port}/office/v1`, key, timeoutMs: 120_000 });
 
   const direct = () => {
     const t0 = performance.now();
-    const rows = ctx.database.sqlite.query("SELECT * FROM register_events ORDER BY seq").all();
+    const rows = database.sqlite.query("SELECT * FROM register_events ORDER BY seq").all();
     const bytes = JSON.stringify(rows).length;
     return { ms: performance.now() - t0, count: rows.length, bytes };
   };
@@ -182,7 +218,7 @@ try {
   const channels: Record<string, number> = {};
   for (const i of routed.items) for (const c of i.channels) channels[c] = (channels[c] ?? 0) + 1;
 
-  server.stop(true);
+  database.close();
   const ratio = apiRate / directRate;
   console.log(`register pull, ${EVENTS} events (pages of ${PAGE}):`);
   console.log(
@@ -200,6 +236,10 @@ try {
     `  ${Math.round(ITEMS / (routeMs / 1000)).toLocaleString("en")} items/s (${routeMs.toFixed(0)} ms); channels ${JSON.stringify(channels)}`,
   );
 } finally {
-  await gateway.stop();
+  if (child?.pid) {
+    child.kill("SIGTERM");
+    await new Promise((r) => child?.once("exit", r));
+  }
+  if (!stopped) await gateway.stop();
   rmSync(dir, { recursive: true, force: true });
 }
