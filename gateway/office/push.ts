@@ -6,16 +6,22 @@
  * The office answers with its head, which is authoritative: a lost answer only causes a resend
  * that the office recognises as a duplicate.
  */
+
+import { eq } from "drizzle-orm";
+import { syncCursors } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
 import type { PartHealth } from "../health.ts";
+import { kioskKeySet } from "../services/kioskKeySet.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import { listRegisterEvents } from "../services/listRegisterEvents.ts";
 import { backoff } from "./client.ts";
 import { readCursor, writeCursor } from "./officeCopy.ts";
-import { signRequest } from "./signing.ts";
+import { sha256Hex, signRequest } from "./signing.ts";
 
 export const EVENTS_CURSOR = "push:register_events";
 export const DELIVERIES_CURSOR = "push:deliveries";
+/** Holds the SHA-256 of the last kiosk key set the office acknowledged. */
+export const KIOSK_KEYS_CURSOR = "push:kiosk_keys";
 
 type PushDeps = Pick<GatewayContext, "db" | "clock" | "config" | "logger" | "register">;
 
@@ -82,9 +88,28 @@ export class OfficePush {
 
   /** One round: a batch of events, then a batch of delivery changes. True when anything moved. */
   async pushOnce(): Promise<boolean> {
+    const movedKeys = await this.pushKioskKeys();
     const movedEvents = await this.pushEvents();
     const movedDeliveries = await this.pushDeliveries();
-    return movedEvents || movedDeliveries;
+    return movedKeys || movedEvents || movedDeliveries;
+  }
+
+  /** The kiosk's public keys, whenever the set changes, so the office can verify slips. */
+  private async pushKioskKeys(): Promise<boolean> {
+    const set = kioskKeySet(this.deps);
+    if (set.keys.length === 0) return false;
+    const body = JSON.stringify(set);
+    const digest = sha256Hex(body);
+    const sent = this.deps.db.select().from(syncCursors).where(eq(syncCursors.name, KIOSK_KEYS_CURSOR)).get();
+    if (sent?.value === digest) return false;
+    await this.post("kiosk-keys", body);
+    const at = this.deps.clock.now().toISOString();
+    this.deps.db
+      .insert(syncCursors)
+      .values({ name: KIOSK_KEYS_CURSOR, value: digest, updatedAt: at })
+      .onConflictDoUpdate({ target: syncCursors.name, set: { value: digest, updatedAt: at } })
+      .run();
+    return true;
   }
 
   private async run(): Promise<void> {

@@ -75,6 +75,12 @@ export function createOfficeReceiver(options: ReceiverOptions) {
     stats.deliveryDuplicates += result.duplicates;
     return c.json(result);
   });
+  const received: { kioskKeys: Array<Record<string, unknown>> } = { kioskKeys: [] };
+  app.post("/kiosk-keys", async (c) => {
+    const body = (await c.req.json()) as { keys: Array<Record<string, unknown>> };
+    received.kioskKeys = body.keys ?? [];
+    return c.json({ keys: received.kioskKeys.length });
+  });
   app.get("/head", (c) => c.json(copyHead(options.db)));
-  return { app, stats };
+  return { app, stats, received };
 }

@@ -7,6 +7,7 @@ import { type OpenedDb, openDb } from "../../db/client.ts";
 import { createLogger } from "../logger.ts";
 import { type Gateway, startGateway } from "../runtime.ts";
 import { addOfficeKey } from "../services/addOfficeKey.ts";
+import { kioskKeySet } from "../services/kioskKeySet.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import type { CorrespondenceItem } from "../services/routeCorrespondence.ts";
 import { FAULTS, type FaultProxy, randomFaults, startFaultProxy } from "../testing/faultProxy.ts";
@@ -237,5 +238,8 @@ describe("push sync to an office behind a faulty network", () => {
       return part.status === "ok" && part.lagEvents === 0 ? part : undefined;
     });
     expect(after).toMatchObject({ status: "ok", lagEvents: 0, consecutiveFailures: 0 });
+    const keys = kioskKeySet(gw.ctx).keys;
+    expect(keys.length).toBeGreaterThan(0);
+    expect(receiver.received.kioskKeys).toEqual(keys);
   }, 55_000);
 });

@@ -1,26 +1,14 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { kioskKeys, outbox } from "../../../db/schema/index.ts";
+import { outbox } from "../../../db/schema/index.ts";
 import type { GatewayContext } from "../../context.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { kioskKeySet } from "../../services/kioskKeySet.ts";
 
 /** The kiosk's public keys (the same set as `/.well-known/kiosk-keys.json`) and a health summary. */
 export function monitoringRoutes(ctx: GatewayContext) {
   return new Hono<OfficeAuthEnv>()
-    .get("/kiosk-keys", (c) => {
-      const keys = ctx.db
-        .select()
-        .from(kioskKeys)
-        .all()
-        .map((k) => ({
-          ...JSON.parse(k.publicJwk),
-          kid: k.kid,
-          use: "sig",
-          created_at: k.createdAt,
-          ...(k.retiredAt ? { retired_at: k.retiredAt } : {}),
-        }));
-      return c.json({ keys });
-    })
+    .get("/kiosk-keys", (c) => c.json(kioskKeySet(ctx)))
     .get("/health", async (c) => {
       const report = await ctx.health.report();
       const queue = ctx.db
