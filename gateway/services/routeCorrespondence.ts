@@ -8,11 +8,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { correspondence, deliveries, flats, registerEvents } from "../../db/schema/index.ts";
-import type { CoreDeps, DbOrTx } from "../deps.ts";
+import type { CoreDeps } from "../deps.ts";
 import { CATEGORIES, type Category, type ElectronicChannel } from "../domain/categories.ts";
 import { consentAsOf, type FlatConsent } from "../domain/consentState.ts";
 import { type ReasonCode, type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
-import { enqueueMessage } from "../messaging/outbox.ts";
+import { enqueueMessages, type NewMessage } from "../messaging/outbox.ts";
 import { type ConsentRegister, rowToEvent } from "./register.ts";
 
 export interface CorrespondenceAttachment {
@@ -190,6 +190,7 @@ export function routeCorrespondence(
   }
 
   const statements = prepare(db);
+  const queue: NewMessage[] = [];
   db.transaction(() => {
     const eventsByFlat = new Map<string, ReturnType<ConsentRegister["flatEvents"]>>();
     for (const { item } of fresh) {
@@ -201,9 +202,11 @@ export function routeCorrespondence(
       const asOf = consentAsOf(item.flat, events, item.generated_at, config.rules.graceDays);
       const current = consentAsOf(item.flat, events, null, config.rules.graceDays);
       const consent = effectiveConsent(asOf, current);
-      const answer = decide(db, statements, deps, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
+      const answer = decide(statements, queue, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
       decided.set(item.id, answer);
     }
+    // One multi-row insert per chunk: the outbox rows commit with the decisions.
+    enqueueMessages(db, deps.clock, queue);
   });
 
   const items = slots.map((slot) => ("pending" in slot ? decided.get(slot.pending)! : slot));
@@ -253,9 +256,8 @@ function prepare(db: CoreDeps["db"]) {
 }
 
 function decide(
-  tx: DbOrTx,
   statements: ReturnType<typeof prepare>,
-  deps: CoreDeps,
+  queue: NewMessage[],
   item: CorrespondenceItem,
   consent: FlatConsent,
   policy: RoutingPolicy,
@@ -268,8 +270,9 @@ function decide(
     if (channel === "paper") continue;
     const recipient = channel === "email" ? consent.email : consent.mobile;
     if (!recipient) continue;
-    const messageId = enqueueMessage(tx, deps.clock, {
-      id: `corr:${item.id}:${channel}`,
+    const messageId = `corr:${item.id}:${channel}`;
+    queue.push({
+      id: messageId,
       channel,
       kind: item.category === "payment_reminder" ? "reminder" : "correspondence",
       recipient,
