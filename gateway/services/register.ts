@@ -55,19 +55,12 @@ export class ConsentRegister {
         .orderBy(desc(registerEvents.seq))
         .limit(1)
         .prepare(),
-      insert: db
-        .insert(registerEvents)
-        .values({
-          seq: sql.placeholder("seq"),
-          type: sql.placeholder("type"),
-          flatCode: sql.placeholder("flatCode"),
-          ownerId: sql.placeholder("ownerId"),
-          payload: sql.placeholder("payload"),
-          occurredAt: sql.placeholder("occurredAt"),
-          prevHash: sql.placeholder("prevHash"),
-          hash: sql.placeholder("hash"),
-        })
-        .prepare(),
+      // The hot path of every enrolment: a statement prepared on the connection drizzle wraps
+      // (same transaction), positional, so no placeholder mapping per row. Columns as in
+      // db/schema/register.ts.
+      insert: db.$client.prepare(
+        "INSERT INTO register_events (seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
     };
   }
 
@@ -152,16 +145,16 @@ export class ConsentRegister {
       prevHash: head?.hash ?? GENESIS_HASH,
     } as Omit<ConsentEvent, "hash">;
     const event = { ...unsealed, hash: hashWithCanonicalPayload(unsealed, payload) } as ConsentEvent;
-    this.statements.insert.run({
-      seq: event.seq,
-      type: event.type,
+    this.statements.insert.run(
+      event.seq,
+      event.type,
       flatCode,
       ownerId,
       payload,
       occurredAt,
-      prevHash: event.prevHash,
-      hash: event.hash,
-    });
+      event.prevHash,
+      event.hash,
+    );
     this.headTx = tx;
     this.head = { seq: event.seq, hash: event.hash };
     if (this.health.ok) {
