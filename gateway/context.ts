@@ -57,6 +57,11 @@ export interface GatewayContext extends CoreDeps {
   receipts?: ReceiptService;
   /** Residents identified at the kiosk (flat + owner), for the kiosk API and slip reprints. */
   kioskSessions: KioskSessions;
+  /**
+   * False until NTP has synchronised the system clock (a Pi has no battery clock): receipts are
+   * not signed and the office is not contacted on a wrong time. Absent means trusted.
+   */
+  clockSynchronized?: () => boolean;
   /** The SMS side (modem bridge or simulator, sender, delivery tracker); see messaging/smsRuntime.ts. */
   sms?: SmsRuntime;
   /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing, `addSender()` for a channel. */

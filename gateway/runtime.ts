@@ -84,6 +84,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   );
   // A Pi without a battery clock may run on a stale time until NTP answers (see systemd/timeSync.ts).
   const timeSync = new TimeSync();
+  ctx.clockSynchronized = () => timeSync.synchronized;
+  void timeSync.check(); // learn the answer before the first enrolment, not only on /healthz
   health.register("clock", async () => {
     const state = await timeSync.check();
     return state.synchronized

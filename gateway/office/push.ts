@@ -23,7 +23,7 @@ export const DELIVERIES_CURSOR = "push:deliveries";
 /** Holds the SHA-256 of the last kiosk key set the office acknowledged. */
 export const KIOSK_KEYS_CURSOR = "push:kiosk_keys";
 
-type PushDeps = Pick<GatewayContext, "db" | "clock" | "config" | "logger" | "register">;
+type PushDeps = Pick<GatewayContext, "db" | "clock" | "config" | "logger" | "register" | "clockSynchronized">;
 
 interface PushAnswer {
   head_seq?: number;
@@ -116,6 +116,13 @@ export class OfficePush {
     const { pushIntervalMs, pushBackoffBaseMs, pushBackoffMaxMs } = this.deps.config.office;
     while (!this.stopped) {
       let wait: number;
+      if (this.deps.clockSynchronized?.() === false) {
+        // Signed requests carry our time; a Pi that has not reached NTP yet would be refused (or
+        // worse, stamp events with a wrong time). Wait; nothing is lost, the cursor stays.
+        this.lastError = "waiting for the system clock to synchronise (NTP)";
+        await this.sleep(pushIntervalMs);
+        continue;
+      }
       try {
         const moved = await this.pushOnce();
         if (this.failures > 0) this.deps.logger.info({ after: this.failures }, "office push recovered");

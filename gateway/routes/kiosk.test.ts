@@ -234,6 +234,17 @@ describe("kiosk API", () => {
     expect(nothing.body.error.code).toBe("NOT_ENROLLED");
   });
 
+  it("does not sign a slip while the system clock is not synchronised (503, nothing written)", async () => {
+    const { body } = await identify();
+    gw.ctx.clockSynchronized = () => false;
+    const refused = await enrolBoth(body.session);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe("UNAVAILABLE");
+    expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(0);
+    gw.ctx.clockSynchronized = () => true;
+    expect((await enrolBoth(body.session)).status).toBe(201);
+  });
+
   it("refuses an owner the office's register no longer lists, and expired sessions", async () => {
     const { body } = await identify();
     const reduced = demoOwnersRegister();

@@ -91,6 +91,10 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
   }
   const address = normalise(input);
   const now = ctx.clock.now();
+  // A slip signed with a wrong date is worse than a short wait (a Pi has no battery clock).
+  if (ctx.clockSynchronized?.() === false) {
+    throw new KioskError("UNAVAILABLE", "the kiosk clock is not synchronised yet; try again in a minute");
+  }
   const nowIso = now.toISOString();
 
   const result = ctx.db.transaction((tx) => {

@@ -28,6 +28,10 @@ export interface WithdrawResult {
 export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawResult {
   const earlier = previousAnswer<WithdrawResult>(ctx.db, input.idempotencyKey);
   if (earlier) return earlier;
+  // A slip signed with a wrong date is worse than a short wait (a Pi has no battery clock).
+  if (ctx.clockSynchronized?.() === false) {
+    throw new KioskError("UNAVAILABLE", "the kiosk clock is not synchronised yet; try again in a minute");
+  }
   const nowIso = ctx.clock.now().toISOString();
 
   const result = ctx.db.transaction((tx) => {
