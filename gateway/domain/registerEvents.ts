@@ -2,8 +2,7 @@
  * Consent register events and their hash chain. Each event's hash is SHA-256 over the
  * canonical JSON (RFC 8785) of { seq, type, flatCode, ownerId, payload, occurredAt, prevHash }.
  */
-import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
+import { hash } from "node:crypto";
 import type { ElectronicChannel } from "./categories.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -64,10 +63,42 @@ export type ConsentEvent = ConsentEventBody & {
 
 export type UnsealedEvent = Omit<ConsentEvent, "hash">;
 
+/**
+ * RFC 8785 (JCS) canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default
+ * sort), no whitespace, strings and numbers serialised as ECMAScript's JSON.stringify does
+ * (RFC 8785 §3.2.2). Written out because it runs for every register event; a property test
+ * checks it against the `canonicalize` library.
+ */
 export function canonicalJson(value: unknown): string {
-  const out = canonicalize(value);
-  if (out === undefined) throw new TypeError("value cannot be canonicalised");
-  return out;
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value))
+      throw new TypeError("non-finite numbers have no JSON form");
+    const out = JSON.stringify(value);
+    if (out === undefined) throw new TypeError("value cannot be canonicalised");
+    return out;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const item = value[i];
+      out +=
+        item === undefined || typeof item === "function" || typeof item === "symbol" ? "null" : canonicalJson(item);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function hashEvent(event: UnsealedEvent): string {
@@ -87,7 +118,7 @@ export function canonicalEnvelope(event: UnsealedEvent, canonicalPayload: string
 }
 
 export function hashWithCanonicalPayload(event: UnsealedEvent, canonicalPayload: string): string {
-  return createHash("sha256").update(canonicalEnvelope(event, canonicalPayload)).digest("hex");
+  return hash("sha256", canonicalEnvelope(event, canonicalPayload), "hex");
 }
 
 export function seal(event: UnsealedEvent): ConsentEvent {

@@ -2,7 +2,7 @@
  * The consent register store: append (inside the caller's transaction), chain verification,
  * operator acknowledgement of a break, and derived state now or as of a date.
  */
-import { asc, desc, eq, gt, sql } from "drizzle-orm";
+import { asc, desc, eq, gt } from "drizzle-orm";
 import { registerAcknowledgements, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { consentAsOf, deriveAll, type FlatConsent } from "../domain/consentState.ts";
@@ -136,15 +136,17 @@ export class ConsentRegister {
     // rolled back) is a new tx object, so the head is read again from the table.
     const head = this.headTx === tx && tx !== this.deps.db ? this.head : this.statements.head.get();
     const payload = canonicalJson(body.payload);
-    const unsealed = {
-      ...body,
+    const event = {
+      type: body.type,
+      payload: body.payload,
       seq: (head?.seq ?? 0) + 1,
       flatCode,
       ownerId,
       occurredAt,
       prevHash: head?.hash ?? GENESIS_HASH,
-    } as Omit<ConsentEvent, "hash">;
-    const event = { ...unsealed, hash: hashWithCanonicalPayload(unsealed, payload) } as ConsentEvent;
+      hash: "",
+    } as ConsentEvent;
+    event.hash = hashWithCanonicalPayload(event, payload);
     this.statements.insert.run(
       event.seq,
       event.type,
@@ -158,7 +160,8 @@ export class ConsentRegister {
     this.headTx = tx;
     this.head = { seq: event.seq, hash: event.hash };
     if (this.health.ok) {
-      this.health = { ...this.health, events: this.health.events + 1, headSeq: event.seq };
+      this.health.events++;
+      this.health.headSeq = event.seq;
     }
     return event;
   }
