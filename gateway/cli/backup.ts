@@ -7,11 +7,10 @@
  * `--send-to-office` also PUTs the copy to `<office.url>/backups/<name>`, signed like every
  * office request (office.keyId/secret); only over https, or http to this machine (tests).
  */
-import { Database } from "bun:sqlite";
 import { readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { backupTo, integrityCheck, openDb } from "../../db/client.ts";
+import { backupTo, integrityCheck, openDb, openForeignSqlite } from "../../db/client.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { signRequest } from "../office/signing.ts";
 
@@ -43,7 +42,7 @@ try {
   live.close();
 }
 
-const copy = new Database(partial, { readonly: true });
+const copy = openForeignSqlite(partial, { readonly: true });
 let verdict: string;
 let events = 0;
 try {
