@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import * as z from "zod";
-import { correspondence } from "../../../db/schema/index.ts";
 import type { GatewayContext } from "../../context.ts";
-import { KioskError } from "../../errors.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { correspondenceAnswer } from "../../services/correspondenceAnswer.ts";
 import { type CorrespondenceItem, routeCorrespondence } from "../../services/routeCorrespondence.ts";
 import { validate } from "../validate.ts";
 
@@ -20,13 +18,5 @@ export function correspondenceRoutes(ctx: GatewayContext) {
       ctx.outbox?.poke();
       return c.json(answer);
     })
-    .get("/:id", (c) => {
-      const row = ctx.db
-        .select()
-        .from(correspondence)
-        .where(eq(correspondence.id, c.req.param("id")))
-        .get();
-      if (!row) throw new KioskError("NOT_FOUND", "no such correspondence item");
-      return c.json(JSON.parse(row.decision));
-    });
+    .get("/:id", (c) => c.json(correspondenceAnswer(ctx, c.req.param("id"))));
 }

@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { outbox } from "../../../db/schema/index.ts";
 import type { GatewayContext } from "../../context.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
 import { kioskKeySet } from "../../services/kioskKeySet.ts";
+import { outboxCounts } from "../../services/outboxCounts.ts";
 
 /** The kiosk's public keys (the same set as `/.well-known/kiosk-keys.json`) and a health summary. */
 export function monitoringRoutes(ctx: GatewayContext) {
@@ -11,16 +10,11 @@ export function monitoringRoutes(ctx: GatewayContext) {
     .get("/kiosk-keys", (c) => c.json(kioskKeySet(ctx)))
     .get("/health", async (c) => {
       const report = await ctx.health.report();
-      const queue = ctx.db
-        .select({ status: outbox.status, channel: outbox.channel, n: sql<number>`count(*)` })
-        .from(outbox)
-        .groupBy(outbox.status, outbox.channel)
-        .all();
       return c.json({
         ...report,
         kioskId: ctx.config.kioskId,
         time: ctx.clock.now().toISOString(),
-        outbox: queue,
+        outbox: outboxCounts(ctx),
       });
     });
 }
