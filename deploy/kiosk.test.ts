@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 describe("kiosk display (cage + Chromium)", () => {
-  it("waits for the gateway, then shows the kiosk UI in kiosk mode", async () => {
+  // cage on the headless wlroots backend occasionally fails to bring Chromium up on a loaded CI
+  // machine (no DevTools endpoint within a minute); one retry with fresh ports, never more.
+  it("waits for the gateway, then shows the kiosk UI in kiosk mode", { retry: 1, timeout: 90_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), "ekor-kiosk-"));
     chmodSync(dir, 0o755);
     const runtime = join(dir, "run");
@@ -113,5 +115,5 @@ describe("kiosk display (cage + Chromium)", () => {
       title: "e-Korespondencja",
     });
     expect(cage.exitCode).toBeNull();
-  }, 90_000);
+  });
 });
