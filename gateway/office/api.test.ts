@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,7 +140,8 @@ describe("office API through the reference client", () => {
     expect(email.recipient).toBe("jan.kowalski@example.pl");
     const stored = JSON.parse(email.payload).attachments;
     expect(stored).toHaveLength(1);
-    expect(readdirSync(join(gw.dataDir, "correspondence", "L1"))).toEqual(["1-L1.pdf"]);
+    expect(stored[0].filename).toBe("L1.pdf");
+    expect(readFileSync(stored[0].path)).toEqual(PDF);
     const sms = gw.ctx.database.sqlite.query("SELECT payload FROM outbox WHERE id = 'corr:L2:sms'").get() as {
       payload: string;
     };

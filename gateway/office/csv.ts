@@ -40,3 +40,17 @@ export function csvRecords(text: string): Array<Record<string, string>> {
   const keys = header.map((h) => h.trim().toLowerCase());
   return rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, (r[i] ?? "").trim()])));
 }
+
+/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell for a file staff open in a spreadsheet: a cell that could start a formula gets a
+ * leading apostrophe (shown as text, not run), and any cell with a separator, quote or line
+ * break is quoted.
+ */
+export function csvCell(value: unknown): string {
+  const raw = Array.isArray(value) ? value.join("; ") : String(value ?? "");
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
+  return /[",\n\r;\t]/.test(text) || text !== raw ? `"${text.replace(/"/g, '""')}"` : text;
+}

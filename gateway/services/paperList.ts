@@ -14,6 +14,7 @@ import {
 } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { localMidnight } from "../domain/routing.ts";
+import { csvCell } from "../office/csv.ts";
 
 export interface PaperItem {
   correspondence_id: string;
@@ -130,11 +131,6 @@ const CSV_COLUMNS: Array<keyof PaperItem> = [
   "source",
   "at",
 ];
-
-function csvCell(value: unknown): string {
-  const text = Array.isArray(value) ? value.join("; ") : String(value ?? "");
-  return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** RFC 4180 CSV with a header row (UTF-8; CRLF line ends). */
 export function paperCsv(items: PaperItem[]): string {

@@ -4,7 +4,8 @@
  * same transaction, records paper items, and stores the answer. Idempotent by item id: a repeat
  * returns the stored first answer and queues nothing.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { correspondence, deliveries, flats, registerEvents } from "../../db/schema/index.ts";
@@ -87,6 +88,7 @@ function reject(id: string, code: string, message: string): ItemAnswer {
   return { id, status: "rejected", error: { code, message } };
 }
 
+/** The name shown to the resident; never used as a path. */
 function safeName(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "");
   return cleaned.slice(0, 80) || "attachment.pdf";
@@ -177,15 +179,13 @@ export function routeCorrespondence(
   const attachmentPaths = new Map<string, Array<{ filename: string; contentType: string; path: string }>>();
   for (const { item, files } of fresh) {
     if (files.length === 0) continue;
-    const dir = join(config.dataDir, "correspondence", safeName(item.id));
-    mkdirSync(dir, { recursive: true });
     attachmentPaths.set(
       item.id,
-      files.map((f, n) => {
-        const path = join(dir, `${n + 1}-${f.filename}`);
-        writeFileSync(path, f.bytes);
-        return { filename: f.filename, contentType: "application/pdf", path };
-      }),
+      files.map((f) => ({
+        filename: f.filename,
+        contentType: "application/pdf",
+        path: storeAttachment(config.dataDir, f.bytes),
+      })),
     );
   }
 
@@ -215,6 +215,21 @@ export function routeCorrespondence(
     "office correspondence batch routed",
   );
   return { items, repeated };
+}
+
+/**
+ * Attachments are stored by the SHA-256 of their bytes: two different PDFs can never share a
+ * file, whatever their items' ids, and the same PDF sent twice is stored once.
+ */
+function storeAttachment(dataDir: string, bytes: Buffer): string {
+  const dir = join(dataDir, "correspondence");
+  const path = join(dir, `${createHash("sha256").update(bytes).digest("hex")}.pdf`);
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, bytes, { mode: 0o600 });
+  renameSync(partial, path);
+  return path;
 }
 
 /** Prepared once per batch: building drizzle queries per row costs more than running them. */
