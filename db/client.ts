@@ -2,11 +2,12 @@
  * The one place that opens SQLite. bun:sqlite is imported here and in the entry point only.
  */
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { makePrivate, PRIVATE_FILE_MODE, privateDir } from "./privateFiles.ts";
 import * as schema from "./schema/index.ts";
 
 export { schema };
@@ -24,9 +25,11 @@ export interface OpenedDb {
 
 /** Opens (creating if needed) the database, applies pragmas and runs committed migrations. */
 export function openDb(file: string): OpenedDb {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") createPrivately(file);
   const sqlite = new Database(file, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
+  // SQLite gives -wal and -shm the database file's mode; these fix files an older version left.
+  if (file !== ":memory:") makePrivate(file, `${file}-wal`, `${file}-shm`);
   sqlite.exec("PRAGMA synchronous = FULL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
@@ -44,6 +47,16 @@ export function openDb(file: string): OpenedDb {
       sqlite.close();
     },
   };
+}
+
+/**
+ * The database file is created 0600 (SQLite would use 0644 minus the umask) in a 0700 directory
+ * before SQLite opens it; its -wal and -shm files then inherit the mode.
+ */
+function createPrivately(file: string): void {
+  privateDir(dirname(file));
+  if (!existsSync(file)) closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
+  makePrivate(file);
 }
 
 /**
@@ -69,6 +82,7 @@ export function integrityCheck(sqlite: Database): string {
 
 /** Online backup into `target` with VACUUM INTO (consistent even while the gateway writes). */
 export function backupTo(sqlite: Database, target: string): void {
-  mkdirSync(dirname(target), { recursive: true });
+  // VACUUM INTO writes into an existing empty file, so the copy is private from its first byte.
+  createPrivately(target);
   sqlite.query("VACUUM INTO ?").run(target);
 }

@@ -2,10 +2,10 @@
  * Builds the gateway from a validated config: database, register verification, demo data,
  * health probes and the background parts (devices, workers). `stop()` undoes it in reverse.
  */
-import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { integrityCheck, openDb } from "../db/client.ts";
+import { writePrivateFile } from "../db/privateFiles.ts";
 import { owners } from "../db/schema/index.ts";
 import { createApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -138,7 +138,7 @@ function loadDemoRegister(ctx: GatewayContext): void {
       (c) => `${c.flatCode.padEnd(12)} ${c.label.padEnd(32)} ${c.surnames.join(" / ").padEnd(34)} ${c.code}`,
     ),
   ];
-  writeFileSync(join(ctx.config.dataDir, "demo-owners.txt"), `${lines.join("\n")}\n`);
+  writePrivateFile(join(ctx.config.dataDir, "demo-owners.txt"), `${lines.join("\n")}\n`);
   ctx.logger.info(
     { flats: demo.flats.length, owners: demo.owners.length },
     "demo owners register loaded (see var/demo-owners.txt)",

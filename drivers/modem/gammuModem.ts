@@ -2,8 +2,8 @@
  * The gammu-smsd bridge: writes `smsdrc`, supervises the daemon, injects with
  * `gammu-smsd-inject` (never twice for one id) and follows messages through gammu's database.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { makePrivate, privateDir, writePrivateFile } from "../../db/privateFiles.ts";
 import { ensureGammuDb, GammuDb, gammuTime, type SentPart } from "./gammuDb.ts";
 import { inject } from "./inject.ts";
 import { renderSmsdrc, type SmsdrcOptions } from "./smsdrc.ts";
@@ -67,7 +67,7 @@ export class GammuModem implements SmsModem {
   private readonly inFlight = new Map<string, Promise<SubmitResult>>();
 
   constructor(private readonly o: GammuModemOptions) {
-    mkdirSync(o.stateDir, { recursive: true });
+    privateDir(o.stateDir);
     this.phoneId = o.phoneId ?? "ekor";
     this.smsdrc = o.smsdrcFile ?? join(o.stateDir, "smsdrc");
     this.dbFile = o.dbFile ?? join(o.stateDir, "smsd.sqlite");
@@ -94,10 +94,10 @@ export class GammuModem implements SmsModem {
   }
 
   async start(): Promise<void> {
-    if (this.o.model === "dummy") mkdirSync(this.o.device, { recursive: true });
-    mkdirSync(dirname(this.smsdrc), { recursive: true });
-    mkdirSync(dirname(this.dbFile), { recursive: true });
-    writeFileSync(
+    if (this.o.model === "dummy") privateDir(this.o.device);
+    privateDir(dirname(this.smsdrc));
+    privateDir(dirname(this.dbFile));
+    writePrivateFile(
       this.smsdrc,
       renderSmsdrc({
         device: this.o.device,
@@ -111,9 +111,9 @@ export class GammuModem implements SmsModem {
         deliveryReports: true,
         ...this.o.timings,
       }),
-      { mode: 0o600 },
     );
     ensureGammuDb(this.dbFile);
+    makePrivate(this.dbFile, `${this.dbFile}-wal`, `${this.dbFile}-shm`);
     this.db = new GammuDb(this.dbFile);
     this.db.prunePendingTags(600);
     this.supervisor.start();

@@ -4,11 +4,11 @@
  * tests read one-time codes from /dev/mail.json). STARTTLS is off: smtp-server's built-in
  * certificate has expired.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import { privateDir, writePrivateFile } from "../../db/privateFiles.ts";
 
 export interface StoredMail {
   messageId: string;
@@ -82,7 +82,7 @@ export class MailSink {
       await listen(0);
     }
     this.port = (server.server.address() as AddressInfo).port;
-    if (this.options.dir) mkdirSync(this.options.dir, { recursive: true });
+    if (this.options.dir) privateDir(this.options.dir);
     return this.port;
   }
 
@@ -117,7 +117,7 @@ export class MailSink {
     };
     this.mails.push(mail);
     if (this.mails.length > (this.options.limit ?? 1000)) this.mails.shift();
-    if (this.options.dir) writeFileSync(join(this.options.dir, `${Date.now()}-${++this.counter}.eml`), raw);
+    if (this.options.dir) writePrivateFile(join(this.options.dir, `${Date.now()}-${++this.counter}.eml`), raw);
     this.options.onMail?.(mail);
   }
 

@@ -3,9 +3,10 @@
  * under the data directory (it never leaves the Pi), public half as a JWK in `kiosk_keys`.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq, isNull } from "drizzle-orm";
+import { privateDir } from "../../db/privateFiles.ts";
 import { kioskKeys } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 
@@ -48,7 +49,7 @@ export function publicKeyFromJwk(jwk: { x: string }): KeyObject {
 export function loadOrCreateKioskKey(deps: Pick<CoreDeps, "db" | "clock" | "config" | "logger">): KioskKey {
   const dir = join(deps.config.dataDir, "keys");
   const file = join(dir, KEY_FILE);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir);
   let privateKey: KeyObject;
   if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;

@@ -3,9 +3,9 @@
  * configurable state, and writes every cut slip as .txt, .png and .bin under `outDir`
  * (plus latest.txt / latest.png). `ptyBridge` puts it behind a serial pty made by socat.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import { privateDir, writePrivateFile } from "../../../db/privateFiles.ts";
 import { dotsFor, type PaperWidthMm } from "../slip.ts";
 import { encodeStatusByte, type PrinterStatus, STATUS_OK } from "../status.ts";
 import { type DecodedSlip, EscPosDecoder } from "./escposDecoder.ts";
@@ -56,7 +56,7 @@ export class VirtualPrinter {
 
   constructor(private readonly options: VirtualPrinterOptions) {
     this.state = options.state ?? "ok";
-    mkdirSync(options.outDir, { recursive: true });
+    privateDir(options.outDir);
   }
 
   get canPrint(): boolean {
@@ -125,12 +125,12 @@ export class VirtualPrinter {
   private store(slip: DecodedSlip, raw: Buffer): void {
     const file = join(this.options.outDir, `slip-${String(this.slips.length + 1).padStart(4, "0")}-${Date.now()}`);
     const png = this.options.png === false ? Buffer.alloc(0) : renderSlipPng(slip, dotsFor(this.options.widthMm));
-    writeFileSync(`${file}.txt`, slip.text);
-    writeFileSync(`${file}.bin`, raw);
-    writeFileSync(join(this.options.outDir, "latest.txt"), slip.text);
+    writePrivateFile(`${file}.txt`, slip.text);
+    writePrivateFile(`${file}.bin`, raw);
+    writePrivateFile(join(this.options.outDir, "latest.txt"), slip.text);
     if (png.length > 0) {
-      writeFileSync(`${file}.png`, png);
-      writeFileSync(join(this.options.outDir, "latest.png"), png);
+      writePrivateFile(`${file}.png`, png);
+      writePrivateFile(join(this.options.outDir, "latest.png"), png);
     }
     const printed: PrintedSlip = { ...slip, file, png, raw };
     this.slips.push(printed);
