@@ -156,6 +156,14 @@ export const configSchema = z.object({
       uri: z.string().default("virtual"),
       widthMm: z.union([z.literal(58), z.literal(80)]).default(80),
       baud: z.coerce.number().int().default(38400),
+      /**
+       * Status through DLE EOT. auto: a printer that never answers it, or a one-way USB line
+       * (read fails with EINVAL), prints write-only and health shows degraded; required: no answer
+       * means offline, no slip; none: never asked.
+       */
+      status: z.enum(["auto", "required", "none"]).default("auto"),
+      /** A write not through in this time fails the slip and frees the line (paper out mid-slip). */
+      writeTimeoutSeconds: z.coerce.number().min(0.1).max(300).default(15),
       /** How often the printer's status is polled (health, reprint of failed slips). */
       pollSeconds: z.coerce.number().min(0.05).max(3600).default(10),
       /** Failed slips are reprinted automatically only this long after issue (then: reprint route). */

@@ -18,6 +18,8 @@ export type PrinterEvent =
   | { type: "status"; status: PrinterStatus }
   | { type: "no_answer" }
   | { type: "transport_error"; message: string }
+  /** Status will not be read any more (printer.status auto gave up, or none): printable, unknown. */
+  | { type: "write_only"; reason: string }
   | { type: "print_started" }
   | { type: "print_done" };
 
@@ -41,6 +43,8 @@ export function nextState(state: PrinterState, event: PrinterEvent): PrinterStat
     case "no_answer":
     case "transport_error":
       return "offline";
+    case "write_only":
+      return "unknown";
     case "print_started":
       return PRINTABLE.has(state) ? "printing" : state;
     case "print_done":
@@ -91,7 +95,13 @@ export class PrinterStateMachine {
     if (event.type === "status") this.lastStatus = event.status;
     const to = nextState(this.current, event);
     this.lastDetail =
-      event.type === "transport_error" ? event.message : event.type === "no_answer" ? "no status answer" : undefined;
+      event.type === "transport_error"
+        ? event.message
+        : event.type === "no_answer"
+          ? "no status answer"
+          : event.type === "write_only"
+            ? `write-only: ${event.reason}`
+            : undefined;
     if (to !== this.current) {
       const change: StateChange = { from: this.current, to, at: this.now(), detail: this.lastDetail };
       this.current = to;

@@ -4,6 +4,8 @@ export interface ByteTransport {
   readonly description: string;
   /** False when answers cannot be read back (a plain file or fifo): status checks are skipped. */
   readonly duplex: boolean;
+  /** Set when reading failed for good (a one-way usblp answers reads with EINVAL); duplex is then false. */
+  readonly readError?: string;
   open(): Promise<void>;
   write(bytes: Uint8Array): Promise<void>;
   onData(listener: (chunk: Buffer) => void): () => void;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { KioskError } from "../../gateway/errors.ts";
-import { ReceiptPrinter } from "./receiptPrinter.ts";
+import { ReceiptPrinter, type StatusMode } from "./receiptPrinter.ts";
 import type { SlipDocument } from "./slip.ts";
 import type { ByteTransport } from "./transport.ts";
 import { DeviceFileTransport, TcpTransport, TtyTransport, transportFromUri } from "./transports.ts";
@@ -33,8 +33,8 @@ async function virtualPrinter(name: string): Promise<VirtualPrinter> {
   return vp;
 }
 
-function printerOn(transport: ByteTransport): ReceiptPrinter {
-  const printer = new ReceiptPrinter({ transport, widthMm: 58, statusTimeoutMs: 500 });
+function printerOn(transport: ByteTransport, statusMode: StatusMode = "required"): ReceiptPrinter {
+  const printer = new ReceiptPrinter({ transport, widthMm: 58, statusTimeoutMs: 500, statusMode });
   cleanups.push(() => printer.close());
   return printer;
 }
@@ -137,7 +137,7 @@ describe("printer problems", () => {
     expect(printer.state.state).toBe("paper_near_end");
   });
 
-  it("goes offline when the printer does not answer, and when nothing listens", async () => {
+  it("goes offline when the printer does not answer (printer.status required), and when nothing listens", async () => {
     const vp = await virtualPrinter("silent");
     vp.state = "offline";
     const printer = printerOn(new TcpTransport("127.0.0.1", vp.port));

@@ -1,7 +1,7 @@
 /** The three ways to reach a receipt printer, and the URI syntax that picks one. */
 import { closeSync, constants, existsSync, openSync, statSync, writeSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { TtyPort } from "../serial/tty.ts";
+import { type TtyOptions, TtyPort } from "../serial/tty.ts";
 import { type ByteTransport, DataListeners, TransportError } from "./transport.ts";
 
 /** `tcp://host:9100`: raw port of a network printer. One connection, reopened after a failure. */
@@ -121,8 +121,12 @@ export class DeviceFileTransport implements ByteTransport {
   private port: TtyPort | null = null;
   private readonly listeners = new DataListeners();
   duplex = false;
+  readError: string | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly read?: TtyOptions["read"],
+  ) {}
 
   get description(): string {
     return this.path;
@@ -132,9 +136,18 @@ export class DeviceFileTransport implements ByteTransport {
     if (this.fd !== null || this.port?.isOpen) return;
     try {
       if (existsSync(this.path) && statSync(this.path).isCharacterDevice()) {
-        this.port = new TtyPort(this.path, { baud: 0, configureLine: false }, (chunk) => this.listeners.emit(chunk));
+        this.port = new TtyPort(
+          this.path,
+          { baud: 0, configureLine: false, read: this.read },
+          (chunk) => this.listeners.emit(chunk),
+          // A one-way printer on usblp: every read is EINVAL. Writing still works; reading stops.
+          (err) => {
+            this.readError = (err as NodeJS.ErrnoException).code ?? err.message;
+            this.duplex = false;
+          },
+        );
         await this.port.open();
-        this.duplex = true;
+        this.duplex = this.readError === undefined;
       } else {
         this.fd = openSync(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
         this.duplex = false;

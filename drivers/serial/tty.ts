@@ -12,6 +12,8 @@ export interface TtyOptions {
   configureLine?: boolean;
   /** Poll interval for incoming bytes. */
   pollMs?: number;
+  /** The read(2) call; a test puts a failing one here (a one-way usblp answers EINVAL). */
+  read?: (fd: number, buffer: Buffer) => number;
 }
 
 function isAgain(err: unknown): boolean {
@@ -52,7 +54,9 @@ export class TtyPort {
     if (this.fd === null) return;
     try {
       for (;;) {
-        const n = readSync(this.fd, this.buffer, 0, this.buffer.length, null);
+        const n = this.options.read
+          ? this.options.read(this.fd, this.buffer)
+          : readSync(this.fd, this.buffer, 0, this.buffer.length, null);
         if (n <= 0) break;
         this.onData(Buffer.from(this.buffer.subarray(0, n)));
       }

@@ -6,6 +6,7 @@ import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { receipts } from "../../db/schema/index.ts";
+import { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
 import type { ReceiptInput } from "../context.ts";
 import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
@@ -274,6 +275,31 @@ describe("a slip on a device-file printer (printer.uri = a path)", () => {
     } finally {
       await lp.dispose();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a printer that never answers DLE EOT (printer.status auto)", () => {
+  it("prints the slip and shows the printer as degraded and write-only in health", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), "ekor-mute-"));
+    const vp = new VirtualPrinter({ outDir, widthMm: 80, png: false });
+    await vp.start();
+    vp.mute = true;
+    const g = await startTestGateway({ printer: { uri: vp.uri, widthMm: 80, pollSeconds: 60 } });
+    try {
+      const issued = g.ctx.db.transaction((tx) => g.ctx.receipts!.issue(tx, SAMPLE_INPUT));
+      expect(await g.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+      await until(() => vp.slips.length === 1);
+      expect((await g.json("GET", "/healthz")).body.parts.printer).toMatchObject({
+        status: "degraded",
+        readsStatus: false,
+        statusMode: "auto",
+        writeOnly: "no answer to DLE EOT",
+      });
+    } finally {
+      await g.dispose();
+      await vp.stop();
+      rmSync(outDir, { recursive: true, force: true });
     }
   });
 });

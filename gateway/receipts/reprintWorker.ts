@@ -62,8 +62,10 @@ export class ReprintWorker {
   health(): PartHealth {
     const { state } = this.o.printer;
     const s = state.state;
-    // A write-only line never reports a state; that is how it is wired, not a fault.
-    const blind = s === "unknown" && !this.o.printer.readsStatus;
+    const { writeOnly, statusMode } = this.o.printer;
+    // A write-only line (a plain file, or printer.status none) never reports a state: how it is
+    // wired, not a fault. `auto` giving up on a printer that should answer is worth a look.
+    const blind = s === "unknown" && !this.o.printer.readsStatus && (writeOnly === null || statusMode === "none");
     const status =
       s === "ready" || s === "printing" || blind
         ? "ok"
@@ -85,6 +87,8 @@ export class ReprintWorker {
       coverOpen: state.lastStatus?.coverOpen ?? null,
       transport: this.o.printer.description,
       readsStatus: this.o.printer.readsStatus,
+      statusMode,
+      ...(writeOnly ? { writeOnly } : {}),
       widthMm: this.o.printer.widthMm,
       queuedForReprint: this.o.receipts.countFailed(),
       ...(state.detail ? { detail: state.detail } : {}),

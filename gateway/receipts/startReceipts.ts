@@ -39,6 +39,8 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
     transport: transportFromUri(uri, config.printer.baud),
     widthMm: config.printer.widthMm,
     now: () => clock.now(),
+    statusMode: config.printer.status,
+    writeTimeoutMs: config.printer.writeTimeoutSeconds * 1000,
   });
   const service = new KioskReceipts({ ...ctx, key, printer });
   const worker = new ReprintWorker({

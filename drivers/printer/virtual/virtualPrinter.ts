@@ -50,6 +50,8 @@ export class VirtualPrinter {
   discardedBytes = 0;
   /** Paper left on the roll, in slips (null: endless). At 0 the printer reports paper out. */
   slipsLeft: number | null = null;
+  /** Prints but never answers DLE EOT, like many cheap printers. */
+  mute = false;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: Array<(slip: PrintedSlip) => void> = [];
@@ -87,7 +89,8 @@ export class VirtualPrinter {
     let raw: Buffer[] = [];
     const decoder = new EscPosDecoder({
       onStatusRequest: (n) => {
-        if (this.state !== "offline") reply(Buffer.from([encodeStatusByte(statusOfState(this.state), n)]));
+        if (this.state !== "offline" && !this.mute)
+          reply(Buffer.from([encodeStatusByte(statusOfState(this.state), n)]));
       },
       onSlip: (slip) => {
         const bytes = Buffer.concat(raw);
