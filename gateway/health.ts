@@ -1,4 +1,6 @@
 /** `/healthz` parts: each subsystem registers a probe; missing parts say `not_configured`. */
+import { maskPersonalData } from "./logger.ts";
+
 export type PartStatus = "ok" | "degraded" | "down" | "not_configured";
 
 export interface PartHealth {
@@ -37,4 +39,31 @@ export class HealthRegistry {
     const status = critical ? "down" : statuses.some((s) => s === "down" || s === "degraded") ? "degraded" : "ok";
     return { status, parts };
   }
+}
+
+/**
+ * Keys whose values are free text from outside (an SMTP server's reply, an exception message):
+ * they may quote a resident's address or name, so they stay out of unauthenticated answers.
+ */
+const FREE_TEXT = new Set(["lastError", "error", "reason", "message", "detail", "details", "response"]);
+
+/**
+ * The report as `/healthz` shows it to anyone: statuses, counters, times and the technician's
+ * hints, without free-text errors (the staff console's Devices page and the log have them).
+ */
+const HIDDEN = "hidden: see Devices in the staff console, or the journal";
+
+export function publicHealth<T>(report: T): T {
+  return strip(report, 0) as T;
+}
+
+function strip(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return maskPersonalData(value);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => strip(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) =>
+      FREE_TEXT.has(key) && typeof v === "string" ? [key, HIDDEN] : [key, strip(v, depth + 1)],
+    ),
+  );
 }
