@@ -13,13 +13,14 @@
 #   --health-port N     port of /healthz (default: PORT in /etc/e-korespondencja/gateway.env, 8080)
 #   --health-timeout S  seconds to wait for a healthy gateway after switching (default 90)
 #   --keep N            releases kept, the current one included (default 3)
+#   --modem-on-uart     a SIM800/SIM7600 HAT on the GPIO UART (serial0) is the modem
 set -euo pipefail
 
 APP=e-korespondencja
 SERVICE_USER=e-korespondencja
 KIOSK_USER=e-korespondencja-kiosk
 APT_PACKAGES=(cage xwayland chromium curl gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
-  fonts-dejavu-core fonts-noto-core systemd-timesyncd)
+  fonts-dejavu-core fonts-noto-core systemd-timesyncd usb-modeswitch usb-modeswitch-data)
 SOURCE_ITEMS=(package.json package-lock.json tsconfig.json gateway db drivers deploy kiosk-ui)
 
 ROOT=""
@@ -28,6 +29,7 @@ DEPS_FROM=""
 HEALTH_PORT=""
 HEALTH_TIMEOUT=90
 KEEP=3
+MODEM_ON_UART=0
 
 die() {
   echo "install: ERROR: $*" >&2
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
     --health-port) HEALTH_PORT="$2"; shift 2 ;;
     --health-timeout) HEALTH_TIMEOUT="$2"; shift 2 ;;
     --keep) KEEP="$2"; shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --modem-on-uart) MODEM_ON_UART=1; shift ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -175,6 +178,8 @@ install_system_files() {
   rel="systemd-time-wait-sync.service.d/50-e-korespondencja.conf"
   put_file "$SOURCE/deploy/systemd/$rel" "$UNIT_DIR/$rel" 644 && CHANGED_UNITS=1
   put_file "$SOURCE/deploy/udev/99-e-korespondencja.rules" "$ROOT/etc/udev/rules.d/99-e-korespondencja.rules" 644 || true
+  # E3372 sticks arriving as 12d1:1f01 are switched to the serial mode gammu needs (12d1:1442).
+  put_file "$SOURCE/deploy/usb_modeswitch/12d1:1f01" "$ROOT/etc/usb_modeswitch.d/12d1:1f01" 644 || true
   for f in "$SOURCE"/deploy/bin/*; do
     put_file "$f" "$ROOT/usr/local/bin/$(basename "$f")" 755 || true
   done
@@ -189,6 +194,45 @@ install_config() {
   ensure_dir "$DATA" 750 "$SERVICE_USER:$SERVICE_USER"
   ensure_dir "$DATA/backups" 750 "$SERVICE_USER:$SERVICE_USER"
   ensure_dir "$KIOSK_HOME" 750 "$KIOSK_USER:$KIOSK_USER"
+  # The udev rule for a HAT on serial0 applies only when this file exists.
+  if [ "$MODEM_ON_UART" -eq 1 ] && [ ! -e "$ETC/modem-on-uart" ]; then
+    : >"$ETC/modem-on-uart"
+    log "created ${ETC#"$ROOT"}/modem-on-uart (the modem is a HAT on serial0)"
+  fi
+}
+
+# ModemManager probes Huawei, SIMCom and Quectel ports and fights gammu-smsd for them: masked
+# when the image has it (the udev rules also set ID_MM_DEVICE_IGNORE).
+mask_modemmanager() {
+  local unit=ModemManager.service dir found=0
+  for dir in "$ROOT/lib/systemd/system" "$ROOT/usr/lib/systemd/system" "$UNIT_DIR"; do
+    [ -f "$dir/$unit" ] && found=1
+  done
+  [ "$found" -eq 1 ] || return 0
+  [ "$(readlink "$UNIT_DIR/$unit" 2>/dev/null)" = /dev/null ] && return 0
+  system systemctl disable --now "$unit" || true
+  mkdir -p "$UNIT_DIR"
+  ln -sfn /dev/null "$UNIT_DIR/$unit"
+  log "masked $unit (it would take the modem from gammu-smsd)"
+}
+
+# The kiosk unit is WantedBy=graphical.target; Raspberry Pi OS Lite boots multi-user.target,
+# so the screen would stay dark after a reboot. A desktop image's display manager would fight
+# cage for the screen: it is disabled.
+set_boot_target() {
+  local target=graphical.target
+  if [ "$(basename "$(readlink "$UNIT_DIR/default.target" 2>/dev/null)")" != "$target" ]; then
+    mkdir -p "$UNIT_DIR"
+    ln -sfn "/lib/systemd/system/$target" "$UNIT_DIR/default.target"
+    log "boot target set to $target (the kiosk display is wanted by it)"
+  fi
+  if [ -L "$UNIT_DIR/display-manager.service" ]; then
+    local dm
+    dm="$(basename "$(readlink "$UNIT_DIR/display-manager.service")")"
+    system systemctl disable "$dm" || true
+    rm -f "$UNIT_DIR/display-manager.service"
+    log "disabled the desktop's display manager $dm (cage owns the screen)"
+  fi
 }
 
 health_port() {
@@ -262,6 +306,8 @@ ensure_dir "$OPT" 755
 ensure_dir "$OPT/releases" 755
 install_config
 install_system_files
+mask_modemmanager
+set_boot_target
 
 RELEASE="$(release_id)"
 [ -d "$OPT/releases/$RELEASE" ] || build_release "$RELEASE"

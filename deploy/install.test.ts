@@ -15,6 +15,7 @@ import {
   readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createServer } from "node:net";
@@ -121,6 +122,11 @@ beforeAll(async () => {
   // The technician's configuration exists before the install (simulated devices); it is never overwritten.
   mkdirSync(join(root, "etc/e-korespondencja"), { recursive: true });
   writeFileSync(join(root, "etc/e-korespondencja/config.json"), TECHNICIAN_CONFIG);
+  // An image with ModemManager and a desktop's display manager (Raspberry Pi OS with desktop).
+  mkdirSync(join(root, "usr/lib/systemd/system"), { recursive: true });
+  writeFileSync(join(root, "usr/lib/systemd/system/ModemManager.service"), "[Unit]\nDescription=Modem Manager\n");
+  mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
+  symlinkSync("/lib/systemd/system/lightdm.service", join(root, "etc/systemd/system/display-manager.service"));
   good = snapshotSource("src-good");
 }, 60_000);
 
@@ -130,9 +136,10 @@ afterAll(() => {
 
 describe("deploy/install.sh --root", () => {
   it("installs the release, configuration, units, udev rules and commands with the right permissions", async () => {
-    const run = await install(good);
+    const run = await install(good, ["--modem-on-uart"]);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.all).toMatch(/skip \(--root\): apt-get install .*cage.*chromium.*gammu-smsd.*fonts-noto-core/);
+    expect(run.all).toMatch(/skip \(--root\): apt-get install .*usb-modeswitch usb-modeswitch-data/);
     expect(run.all).toMatch(/skip \(--root\): useradd e-korespondencja/);
     expect(run.all).toMatch(/release 0\.1\.0-[0-9a-f]{10} is healthy/);
 
@@ -154,6 +161,8 @@ describe("deploy/install.sh --root", () => {
 
     const units = readdirSync(join(root, "etc/systemd/system")).sort();
     expect(units).toEqual([
+      "ModemManager.service",
+      "default.target",
       "e-korespondencja-backup.service",
       "e-korespondencja-backup.timer",
       "e-korespondencja-gateway.service",
@@ -171,6 +180,16 @@ describe("deploy/install.sh --root", () => {
       /SystemMaxUse=\d+M/,
     );
     expect(readFileSync(join(root, "etc/udev/rules.d/99-e-korespondencja.rules"), "utf8")).toMatch(/gsm-modem/);
+    // ModemManager masked, the kiosk's boot target set, the desktop's display manager off.
+    expect(readlinkSync(join(root, "etc/systemd/system/ModemManager.service"))).toBe("/dev/null");
+    expect(readlinkSync(join(root, "etc/systemd/system/default.target"))).toBe("/lib/systemd/system/graphical.target");
+    expect(readFileSync(join(release, "deploy/systemd/e-korespondencja-kiosk.service"), "utf8")).toMatch(
+      /^WantedBy=graphical\.target$/m,
+    );
+    expect(run.all).toMatch(/disabled the desktop's display manager lightdm\.service/);
+    // The E3372 switch to its serial mode, and the flag that turns on the serial0 rule.
+    expect(readFileSync(join(root, "etc/usb_modeswitch.d/12d1:1f01"), "utf8")).toMatch(/^TargetProduct=0x1442$/m);
+    expect(existsSync(join(root, "etc/e-korespondencja/modem-on-uart"))).toBe(true);
     expect(mode("usr/local/bin/e-korespondencja-doctor")).toBe("755");
     expect(mode("usr/local/bin/e-korespondencja-backup")).toBe("755");
   }, 120_000);
@@ -234,7 +253,7 @@ describe("deploy/install.sh --root", () => {
     const verifyDir = join(work, "verify");
     mkdirSync(verifyDir, { recursive: true });
     const unitDir = join(root, "etc/systemd/system");
-    const names = readdirSync(unitDir).filter((u) => /\.(service|timer)$/.test(u));
+    const names = readdirSync(unitDir).filter((u) => /^e-korespondencja-.*\.(service|timer)$/.test(u));
     for (const name of names) {
       const text = readFileSync(join(unitDir, name), "utf8").replaceAll(
         "/opt/e-korespondencja/current",

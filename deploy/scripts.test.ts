@@ -1,4 +1,4 @@
-/** shellcheck on every deploy script, the screen-blanking script, and the udev rules' device table. */
+/** shellcheck on every deploy script and the screen-blanking script (udev rules: udevRules.test.ts). */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -69,90 +69,5 @@ describe("screen blanking (kiosk/screen.sh)", () => {
     } finally {
       rmSync(sys, { recursive: true, force: true });
     }
-  });
-});
-
-/** A small reading of udev's rule syntax: enough to check which device gets which name. */
-type Rule = Array<{ key: string; op: string; value: string }>;
-
-function parseRules(text: string): Rule[] {
-  const rules: Rule[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim() || line.trimStart().startsWith("#")) continue;
-    const pairs = line.split(/,\s*/).map((part) => {
-      const m = /^([A-Z_]+(?:\{[A-Za-z_]+\})?)(==|!=|\+=|=)"([^"]*)"$/.exec(part.trim());
-      if (!m) throw new Error(`unparsable udev rule part: ${part}`);
-      return { key: m[1], op: m[2], value: m[3] };
-    });
-    rules.push(pairs);
-  }
-  return rules;
-}
-
-function glob(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${re}$`).test(value);
-}
-
-function namesFor(rules: Rule[], device: Record<string, string>): string[] {
-  const names: string[] = [];
-  for (const rule of rules) {
-    const matches = rule
-      .filter((p) => p.op === "==" || p.op === "!=")
-      .every((p) => glob(p.value, device[p.key] ?? "") === (p.op === "=="));
-    if (matches) names.push(...rule.filter((p) => p.key === "SYMLINK").map((p) => p.value));
-  }
-  return names;
-}
-
-describe("udev rules (udev/99-e-korespondencja.rules)", () => {
-  const rules = parseRules(readFileSync(join(DEPLOY, "udev/99-e-korespondencja.rules"), "utf8"));
-  const tty = (vendor: string, product: string, iface: string, kernel = "ttyUSB0") => ({
-    SUBSYSTEM: "tty",
-    KERNEL: kernel,
-    "ATTRS{idVendor}": vendor,
-    "ATTRS{idProduct}": product,
-    "ENV{ID_USB_INTERFACE_NUM}": iface,
-  });
-  const lp = (vendor: string, product: string) => ({
-    SUBSYSTEM: "usbmisc",
-    KERNEL: "lp0",
-    "ATTRS{idVendor}": vendor,
-    "ATTRS{idProduct}": product,
-  });
-
-  it("every rule gives a stable name with a group the services are in", () => {
-    for (const rule of rules) {
-      const symlink = rule.find((p) => p.key === "SYMLINK")?.value;
-      const group = rule.find((p) => p.key === "GROUP")?.value;
-      expect(["gsm-modem", "receipt-printer"]).toContain(symlink);
-      expect(symlink === "gsm-modem" ? "dialout" : "lp").toBe(group);
-    }
-  });
-
-  it("names the AT port of the common modems /dev/gsm-modem, and only that port", () => {
-    expect(namesFor(rules, tty("12d1", "1506", "00"))).toEqual(["gsm-modem"]); // Huawei E3372 (serial mode)
-    expect(namesFor(rules, tty("12d1", "1506", "02"))).toEqual([]);
-    expect(namesFor(rules, tty("1e0e", "9001", "02"))).toEqual(["gsm-modem"]); // SIM7600
-    expect(namesFor(rules, tty("1e0e", "9001", "03"))).toEqual([]);
-    expect(namesFor(rules, tty("1a86", "7523", "00"))).toEqual(["gsm-modem"]); // SIM800 via CH340
-    expect(namesFor(rules, tty("10c4", "ea60", "00"))).toEqual(["gsm-modem"]); // SIM800 via CP2102
-    expect(namesFor(rules, tty("12d1", "14dc", "00"))).toEqual([]); // E3372 in HiLink mode: no AT port
-  });
-
-  it("names the common ESC/POS USB printers /dev/receipt-printer", () => {
-    for (const [vendor, product] of [
-      ["04b8", "0e15"], // Epson TM-T20II
-      ["0416", "5011"], // POS58/Xprinter
-      ["0483", "5720"],
-      ["1fc9", "2016"],
-      ["0519", "0003"], // Star TSP100
-    ]) {
-      expect(namesFor(rules, lp(vendor, product)), `${vendor}:${product}`).toEqual(["receipt-printer"]);
-    }
-    expect(namesFor(rules, lp("046d", "c52b"))).toEqual([]);
   });
 });
