@@ -22,6 +22,8 @@ export interface FlatConsent {
   unverified: ElectronicChannel[];
   channels: Record<ElectronicChannel, ChannelState>;
   consentVersion: string | null;
+  /** The resident's language (pl, en, uk) from the latest kiosk event; null before any. */
+  language: string | null;
   enrolledAt: string | null;
   lastEventSeq: number;
   status: "none" | "active" | "withdrawn" | "rejected";
@@ -39,6 +41,7 @@ export function emptyConsent(flatCode: string): FlatConsent {
       sms: { consented: false, paperUntil: null, health: "ok" },
     },
     consentVersion: null,
+    language: null,
     enrolledAt: null,
     lastEventSeq: 0,
     status: "none",
@@ -75,6 +78,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
       next.mobile = p.mobile ?? null;
       next.unverified = p.unverified ?? [];
       next.consentVersion = p.consentVersion;
+      if (p.language) next.language = p.language;
       if (newPerson || next.status !== "active") next.enrolledAt = event.occurredAt;
       for (const channel of ["email", "sms"] as const) {
         const wanted = p.channels.includes(channel) && Boolean(channel === "email" ? p.email : p.mobile);
@@ -93,6 +97,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
     }
     case "withdrawn": {
       const channels = event.payload.channels === "all" ? (["email", "sms"] as const) : event.payload.channels;
+      if (event.payload.language) next.language = event.payload.language;
       for (const channel of channels) next.channels[channel] = { consented: false, paperUntil: null, health: "ok" };
       if (channels.includes("email")) next.email = null;
       if (channels.includes("sms")) next.mobile = null;
@@ -106,6 +111,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
       const rejected = emptyConsent(state.flatCode);
       rejected.status = "rejected";
       rejected.lastEventSeq = event.seq;
+      rejected.language = state.language;
       return rejected;
     }
     case "contact_failing":

@@ -2,6 +2,8 @@
  * The consent text shown at the kiosk, versioned (config `consent.version`). Polish is the legal
  * text; English and Ukrainian are translations for understanding.
  */
+import { withdrawalWays } from "./withdrawalWays.ts";
+
 export interface ConsentTexts {
   controller: string;
   processing: string;
@@ -25,7 +27,7 @@ export function consentTexts(cooperative: {
       email:
         "Wyrażam zgodę na otrzymywanie korespondencji (rachunki, informacje o opłatach, przypomnienia i inne pisma) pocztą elektroniczną.",
       sms: "Wyrażam zgodę na otrzymywanie wiadomości SMS (przypomnienia o płatnościach, informacje o awariach i sprawach budynku).",
-      withdrawal: `Zgodę można wycofać w każdej chwili, równie łatwo jak ją wyrażono: w tym kiosku (przycisk „Rezygnacja”), odpowiadając SMS-em o treści STOP lub w biurze Spółdzielni. Wycofanie zgody nie wpływa na zgodność z prawem przetwarzania sprzed wycofania.`,
+      withdrawal: `${withdrawalWays("pl", officeEmail)} Wycofanie zgody nie wpływa na zgodność z prawem przetwarzania sprzed wycofania.`,
     },
     en: {
       controller: `The data controller is ${name}, ${address} (email: ${officeEmail}, phone ${officePhone}). Your email address and mobile number are processed only to send you correspondence about your flat, on the basis of your consent (GDPR art. 6(1)(a)), until you withdraw it. You have the right of access, rectification, erasure, restriction and to lodge a complaint with the supervisory authority (UODO).`,
@@ -33,8 +35,7 @@ export function consentTexts(cooperative: {
         "I consent to the cooperative processing my email address and mobile number to send me correspondence about my flat.",
       email: "I consent to receiving correspondence (bills, fee notices, reminders and other letters) by email.",
       sms: "I consent to receiving text messages (payment reminders, outages and building notices).",
-      withdrawal:
-        "You can withdraw consent at any time, as easily as you gave it: at this kiosk (“Withdraw”), by replying STOP by SMS, or at the cooperative's office. Withdrawal does not affect processing before it.",
+      withdrawal: `${withdrawalWays("en", officeEmail)} Withdrawal does not affect processing before it.`,
     },
     uk: {
       controller: `Адміністратором персональних даних є ${name}, ${address} (e-mail: ${officeEmail}, тел. ${officePhone}). Ваша адреса e-mail і номер мобільного телефону обробляються лише для надсилання кореспонденції щодо квартири на підставі Вашої згоди (ст. 6(1)(a) GDPR) до її відкликання. Ви маєте право на доступ, виправлення, видалення, обмеження обробки та скаргу до наглядового органу (UODO).`,
@@ -43,8 +44,7 @@ export function consentTexts(cooperative: {
       email:
         "Я погоджуюся отримувати кореспонденцію (рахунки, інформацію про оплати, нагадування та інші листи) електронною поштою.",
       sms: "Я погоджуюся отримувати SMS (нагадування про оплату, інформацію про аварії та справи будинку).",
-      withdrawal:
-        "Згоду можна відкликати будь-коли так само легко, як її надано: у цьому кіоску («Відмова»), відповівши SMS зі словом STOP або в офісі кооперативу. Відкликання не впливає на законність обробки до нього.",
+      withdrawal: `${withdrawalWays("uk", officeEmail)} Відкликання не впливає на законність обробки до нього.`,
     },
   };
 }

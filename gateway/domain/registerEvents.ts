@@ -12,6 +12,8 @@ export interface ContactSnapshot {
   mobile?: string;
   /** Contacts the resident could not verify at the kiosk: the office confirms them by post. */
   unverified?: ElectronicChannel[];
+  /** The language the resident used at the kiosk (pl, en, uk): codes, confirmations and notices follow it. */
+  language?: string;
 }
 
 export type ConsentEventBody =
@@ -27,7 +29,10 @@ export type ConsentEventBody =
       type: "contacts_updated";
       payload: ContactSnapshot & { channels: ElectronicChannel[]; consentVersion: string; kioskId?: string };
     }
-  | { type: "withdrawn"; payload: { channels: ElectronicChannel[] | "all"; via: "kiosk" | "sms" | "office" } }
+  | {
+      type: "withdrawn";
+      payload: { channels: ElectronicChannel[] | "all"; via: "kiosk" | "sms" | "office"; language?: string };
+    }
   | {
       type: "recipient_replaced";
       payload: ContactSnapshot & {

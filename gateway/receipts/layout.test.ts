@@ -20,21 +20,36 @@ function slipFor(overrides: Partial<typeof SAMPLE_INPUT>): string {
   return text(layoutSlip(data, "EK1.X.", slipContextOf(config, { flatLabel: SAMPLE_INPUT.flatLabel })));
 }
 
+function slipWithContacts(overrides: Partial<typeof SAMPLE_INPUT>): string {
+  const input = { ...SAMPLE_INPUT, ...overrides };
+  const data = buildSignedReceipt(input, "K1-000007", config.timezone);
+  const contacts = { email: input.email, mobile: input.mobile };
+  return text(layoutSlip(data, "EK1.X.", slipContextOf(config, { flatLabel: SAMPLE_INPUT.flatLabel, contacts })));
+}
+
 describe("the slip's wording", () => {
   it("lists categories by channel, the start date, the paper period and what stays on paper", () => {
     const t = slipFor({});
     expect(t).toContain("ZGODA NA KORESPONDENCJĘ ELEKTRONICZNĄ");
-    expect(t).toContain("Korespondencja elektroniczna od 16.03.2026:");
     expect(t).toContain(
-      "E-mail: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, inna korespondencja",
+      "E-mailem: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, inna korespondencja.",
     );
-    expect(t).toContain("SMS: przypomnienia o płatnościach, awarie, przerwy w dostawie mediów, komunikaty o budynku");
-    expect(t).toContain("Do 15.03.2026 włącznie korespondencja przychodzi jeszcze pocztą.");
-    expect(t).toContain("Zawsze pocztą: wezwania do zapłaty");
+    expect(t).toContain(
+      "SMS-em: przypomnienia o płatnościach, awarie, przerwy w dostawie mediów, komunikaty o budynku.",
+    );
+    expect(t).toContain("E-mail/SMS od 16.03.2026. Do 15.03.2026 włącznie korespondencja przychodzi jeszcze pocztą.");
+    expect(t).toContain("Pocztą: wezwania do zapłaty.");
     expect(t).toContain("Wersja treści zgody: 2021-08-v1");
-    expect(t).toContain("Rezygnacja w każdej chwili");
+    expect(t).toContain("Zgodę można wycofać w każdej chwili");
     expect(t).toContain("Zdarzenie w rejestrze: #42 9f2c4e1ab37d5c60");
     expect(t).toContain("Lokal: ul. Kelecka 10 kl. A m. 12 (KEL10-A-12)");
+  });
+
+  it("prints the resident's contacts in full on the resident's own copy", () => {
+    const t = slipWithContacts({});
+    expect(t).toContain("E-mail: malgorzata.zolkiewska@gmail.com");
+    expect(t).toContain("SMS: +48600100200");
+    expect(t).not.toContain("***");
   });
 
   it("keeps letters on paper for a resident who chose SMS only", () => {
@@ -42,25 +57,53 @@ describe("the slip's wording", () => {
     expect(t).toContain("AKTUALIZACJA DANYCH KONTAKTOWYCH");
     expect(t).not.toContain("E-mail:");
     expect(t).toContain(
-      "Zawsze pocztą: rachunki za wodę, informacje o zmianie opłat, wezwania do zapłaty, inna korespondencja",
+      "Pocztą: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, wezwania do zapłaty, inna korespondencja.",
     );
   });
 
-  it("says everything goes by post after a withdrawal", () => {
-    const t = slipFor({ action: "withdrawal", channels: [], email: null, mobile: null, electronicFrom: null });
-    expect(t).toContain("REZYGNACJA Z KORESPONDENCJI ELEKTRONICZNEJ");
-    expect(t).toContain("Cała korespondencja będzie przesyłana pocztą.");
-    expect(t).not.toContain("Rezygnacja w każdej chwili");
+  it("titles an SMS-only withdrawal as a withdrawal from SMS, and keeps email", () => {
+    const t = slipWithContacts({ action: "withdrawal", channels: ["email"], electronicFrom: null });
+    expect(t).toContain("REZYGNACJA Z WIADOMOŚCI SMS");
+    expect(t).not.toContain("CAŁEJ");
+    expect(t).toContain("E-mailem: rachunki za wodę");
+    expect(t).toContain(
+      "Nie będą wysyłane (są tylko SMS-em): awarie, przerwy w dostawie mediów, komunikaty o budynku.",
+    );
   });
 
-  it("adds one line in the resident's kiosk language", () => {
-    expect(slipFor({ language: "en" })).toContain("Confirmation: you agreed to receive letters by e-mail/SMS.");
-    expect(slipFor({ language: "uk" })).toContain("Підтвердження згоди на листування e-mail/SMS.");
-    expect(
-      slipFor({ language: "pl" })
-        .split("\n")
-        .filter((l) => /Confirmation|Підтвердження/.test(l)),
-    ).toEqual([]);
+  it("titles an email-only withdrawal as a withdrawal from email", () => {
+    const t = slipWithContacts({ action: "withdrawal", channels: ["sms"], electronicFrom: null });
+    expect(t).toContain("REZYGNACJA Z KORESPONDENCJI E-MAILOWEJ");
+    expect(t).toContain(
+      "Pocztą: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, wezwania do zapłaty, inna korespondencja.",
+    );
+  });
+
+  it("after withdrawing everything, promises paper only for letters", () => {
+    const t = slipFor({ action: "withdrawal", channels: [], email: null, mobile: null, electronicFrom: null });
+    expect(t).toContain("REZYGNACJA Z CAŁEJ KORESPONDENCJI ELEKTRONICZNEJ (E-MAIL I SMS)");
+    expect(t).not.toContain("Cała korespondencja");
+    expect(t).toContain(
+      "Pocztą: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, wezwania do zapłaty, inna korespondencja.",
+    );
+    expect(t).toContain(
+      "Nie będą wysyłane (są tylko SMS-em): awarie, przerwy w dostawie mediów, komunikaty o budynku.",
+    );
+    expect(t).not.toContain("Zgodę można wycofać");
+  });
+
+  it("carries the resident's language next to the binding Polish text", () => {
+    const en = slipFor({ language: "en" });
+    expect(en).toContain("ZGODA NA KORESPONDENCJĘ ELEKTRONICZNĄ");
+    expect(en).toContain("In English (a translation; the Polish text above is binding):");
+    expect(en).toContain("Consent to electronic correspondence");
+    expect(en).toContain("By post: payment demands.");
+    expect(en).toContain("the “Opt out” button");
+    const uk = slipFor({ language: "uk", action: "withdrawal", channels: ["email"], electronicFrom: null });
+    expect(uk).toContain("REZYGNACJA Z WIADOMOŚCI SMS");
+    expect(uk).toContain("Відмова від SMS");
+    expect(uk).toContain("Не надсилатимуться (існують лише як SMS): аварії");
+    expect(slipFor({ language: "pl" })).not.toMatch(/translation|переклад/);
   });
 
   it("prints the time in Warsaw, summer and winter", () => {

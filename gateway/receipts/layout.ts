@@ -4,38 +4,49 @@
  */
 import type { SlipBlock, SlipDocument } from "../../drivers/printer/slip.ts";
 import type { Config } from "../config.ts";
-import { CATEGORIES, type Category, type CategoryChannels } from "../domain/categories.ts";
-import type { ReceiptAction, SignedReceipt } from "./receiptData.ts";
+import type { CategoryChannels } from "../domain/categories.ts";
+import { channelLines, type Language, languageOf } from "../domain/channelSentences.ts";
+import { channelSummary } from "../domain/channelSummary.ts";
+import { withdrawalWays } from "../domain/withdrawalWays.ts";
+import type { SignedReceipt } from "./receiptData.ts";
 
-export const CATEGORY_LABELS_PL: Record<Category, string> = {
-  water_bill: "rachunki za wodę",
-  fee_change: "informacje o zmianie opłat",
-  payment_reminder: "przypomnienia o płatnościach",
-  payment_demand: "wezwania do zapłaty",
-  other_letter: "inna korespondencja",
-  outage: "awarie",
-  utility_interruption: "przerwy w dostawie mediów",
-  building_notice: "komunikaty o budynku",
-};
+/** The title in each language; a withdrawal says exactly what was withdrawn. */
+type SlipTitle = "enrolment" | "update" | "withdrawal_all" | "withdrawal_sms" | "withdrawal_email";
 
-const TITLES: Record<ReceiptAction, string> = {
-  enrolment: "ZGODA NA KORESPONDENCJĘ ELEKTRONICZNĄ",
-  update: "AKTUALIZACJA DANYCH KONTAKTOWYCH",
-  withdrawal: "REZYGNACJA Z KORESPONDENCJI ELEKTRONICZNEJ",
-};
-
-/** One extra line for residents who used the kiosk in another language. */
-const LANGUAGE_LINE: Record<string, Record<ReceiptAction, string>> = {
+const TITLES: Record<Language, Record<SlipTitle, string>> = {
+  pl: {
+    enrolment: "ZGODA NA KORESPONDENCJĘ ELEKTRONICZNĄ",
+    update: "AKTUALIZACJA DANYCH KONTAKTOWYCH",
+    withdrawal_all: "REZYGNACJA Z CAŁEJ KORESPONDENCJI ELEKTRONICZNEJ (E-MAIL I SMS)",
+    withdrawal_sms: "REZYGNACJA Z WIADOMOŚCI SMS",
+    withdrawal_email: "REZYGNACJA Z KORESPONDENCJI E-MAILOWEJ",
+  },
   en: {
-    enrolment: "Confirmation: you agreed to receive letters by e-mail/SMS.",
-    update: "Confirmation: your contact details were updated.",
-    withdrawal: "Confirmation: electronic letters stopped; paper again.",
+    enrolment: "Consent to electronic correspondence",
+    update: "Contact details updated",
+    withdrawal_all: "Withdrawal from all electronic correspondence (email and SMS)",
+    withdrawal_sms: "Withdrawal from text messages (SMS)",
+    withdrawal_email: "Withdrawal from correspondence by email",
   },
   uk: {
-    enrolment: "Підтвердження згоди на листування e-mail/SMS.",
-    update: "Підтвердження зміни контактних даних.",
-    withdrawal: "Підтвердження відмови від електронного листування.",
+    enrolment: "Згода на електронну кореспонденцію",
+    update: "Зміна контактних даних",
+    withdrawal_all: "Відмова від усієї електронної кореспонденції (e-mail і SMS)",
+    withdrawal_sms: "Відмова від SMS",
+    withdrawal_email: "Відмова від кореспонденції електронною поштою",
   },
+};
+
+/** What a slip is titled: after a withdrawal, the channels left say what was withdrawn. */
+export function slipTitle(data: Pick<SignedReceipt, "a" | "c">): SlipTitle {
+  if (data.a !== "withdrawal") return data.a;
+  if (data.c.length === 0) return "withdrawal_all";
+  return data.c.includes("email") ? "withdrawal_sms" : "withdrawal_email";
+}
+
+const TRANSLATION_NOTE: Record<Exclude<Language, "pl">, string> = {
+  en: "In English (a translation; the Polish text above is binding):",
+  uk: "Українською (переклад; обов'язковим є текст польською вище):",
 };
 
 export interface SlipContext {
@@ -46,9 +57,17 @@ export interface SlipContext {
   /** Human flat address; the flat code is printed when unknown. */
   flatLabel?: string;
   duplicate?: boolean;
+  /**
+   * The contacts in full, from the register: the slip is the resident's own copy and a mistyped
+   * address is the first thing to check. The signed data (and so the QR code) keeps them masked.
+   */
+  contacts?: { email: string | null; mobile: string | null };
 }
 
-export function slipContextOf(config: Config, extra: Pick<SlipContext, "flatLabel" | "duplicate"> = {}): SlipContext {
+export function slipContextOf(
+  config: Config,
+  extra: Pick<SlipContext, "flatLabel" | "duplicate" | "contacts"> = {},
+): SlipContext {
   return {
     cooperative: config.cooperative,
     categoryChannels: config.rules.categoryChannels as CategoryChannels,
@@ -89,83 +108,55 @@ function dayBefore(ymd: string): string {
   return new Date(Date.parse(`${ymd}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Categories that go by `channel` for this resident (payment demands stay on paper by policy). */
-export function categoriesBy(channel: "email" | "sms", ctx: SlipContext): Category[] {
-  return CATEGORIES.filter(
-    (c) => ctx.categoryChannels[c].includes(channel) && !(c === "payment_demand" && ctx.paymentDemandsOnPaper),
-  );
-}
-
-function paperCategories(data: SignedReceipt, ctx: SlipContext): Category[] {
-  return CATEGORIES.filter((c) => {
-    if (c === "payment_demand" && ctx.paymentDemandsOnPaper) return true;
-    const letter = ctx.categoryChannels[c].includes("email");
-    return letter && !ctx.categoryChannels[c].some((ch) => data.c.includes(ch));
-  });
+function summaryOf(data: SignedReceipt, ctx: SlipContext) {
+  return channelSummary({ email: data.c.includes("email"), sms: data.c.includes("sms") }, ctx);
 }
 
 export function layoutSlip(data: SignedReceipt, qr: string, ctx: SlipContext): SlipDocument {
   const b: SlipBlock[] = [];
   const duplicateBanner: SlipBlock = { kind: "text", text: " DUPLIKAT ", align: "center", bold: true, inverted: true };
+  const title = slipTitle(data);
+  const lines = channelLines(summaryOf(data, ctx), "pl");
   if (ctx.duplicate) b.push(duplicateBanner);
   b.push({ kind: "text", text: ctx.cooperative.name, align: "center", bold: true });
   b.push({ kind: "text", text: ctx.cooperative.address, align: "center" });
   b.push({ kind: "rule" });
   b.push({ kind: "text", text: "POTWIERDZENIE", align: "center", bold: true, large: true });
-  b.push({ kind: "text", text: TITLES[data.a], align: "center", bold: true });
+  b.push({ kind: "text", text: TITLES.pl[title], align: "center", bold: true });
   b.push({ kind: "rule" });
   b.push({ kind: "field", label: "Nr:", value: data.n });
   b.push({ kind: "field", label: "Data:", value: localDateTime(data.t, ctx.timezone) });
   b.push({ kind: "field", label: "Lokal:", value: ctx.flatLabel ? `${ctx.flatLabel} (${data.f})` : data.f });
   b.push({ kind: "field", label: "Właściciel:", value: data.o });
-  if (data.e) b.push({ kind: "field", label: "E-mail:", value: data.e });
-  if (data.m) b.push({ kind: "field", label: "SMS:", value: data.m });
+  const email = ctx.contacts?.email ?? data.e;
+  const mobile = ctx.contacts?.mobile ?? data.m;
+  if (data.e && email) b.push({ kind: "field", label: "E-mail:", value: email });
+  if (data.m && mobile) b.push({ kind: "field", label: "SMS:", value: mobile });
   b.push({ kind: "rule" });
 
-  if (data.c.length > 0) {
-    const from = data.d ? ` od ${polishDate(data.d)}` : "";
-    b.push({ kind: "text", text: `Korespondencja elektroniczna${from}:`, bold: true });
-    if (data.c.includes("email")) {
-      b.push({
-        kind: "field",
-        label: "E-mail:",
-        value: categoriesBy("email", ctx)
-          .map((c) => CATEGORY_LABELS_PL[c])
-          .join(", "),
-      });
-    }
-    if (data.c.includes("sms")) {
-      b.push({
-        kind: "field",
-        label: "SMS:",
-        value: categoriesBy("sms", ctx)
-          .map((c) => CATEGORY_LABELS_PL[c])
-          .join(", "),
-      });
-    }
-    if (data.d)
-      b.push({
-        kind: "text",
-        text: `Do ${polishDate(dayBefore(data.d))} włącznie korespondencja przychodzi jeszcze pocztą.`,
-      });
-  } else {
-    b.push({ kind: "text", text: "Cała korespondencja będzie przesyłana pocztą.", bold: true });
+  b.push({ kind: "text", text: "Jak przychodzi korespondencja:", bold: true });
+  for (const line of lines) {
+    b.push({ kind: "field", label: `${line.label}:`, value: line.text.slice(line.label.length + 2) });
   }
-  const paper = paperCategories(data, ctx);
-  if (data.c.length > 0 && paper.length > 0) {
-    b.push({ kind: "field", label: "Zawsze pocztą:", value: paper.map((c) => CATEGORY_LABELS_PL[c]).join(", ") });
-  }
-  if (data.cv) b.push({ kind: "field", label: "Wersja treści zgody:", value: data.cv });
-  if (data.a !== "withdrawal") {
+  if (data.c.length > 0 && data.d) {
     b.push({
       kind: "text",
-      text: `Rezygnacja w każdej chwili: w tym kiosku, w biurze Spółdzielni lub e-mailem: ${ctx.cooperative.officeEmail}.`,
+      text: `E-mail/SMS od ${polishDate(data.d)}. Do ${polishDate(dayBefore(data.d))} włącznie korespondencja przychodzi jeszcze pocztą.`,
     });
   }
+  if (data.cv) b.push({ kind: "field", label: "Wersja treści zgody:", value: data.cv });
+  if (data.c.length > 0) b.push({ kind: "text", text: withdrawalWays("pl", ctx.cooperative.officeEmail) });
   b.push({ kind: "text", text: "Prosimy o niezwłoczne zgłaszanie zmian adresu e-mail i numeru telefonu." });
   b.push({ kind: "field", label: "Zdarzenie w rejestrze:", value: `#${data.s} ${data.h}` });
-  const extra = LANGUAGE_LINE[data.l]?.[data.a];
-  if (extra) b.push({ kind: "text", text: extra });
+
+  const language = languageOf(data.l);
+  if (language !== "pl") {
+    b.push({ kind: "rule" });
+    b.push({ kind: "text", text: TRANSLATION_NOTE[language] });
+    b.push({ kind: "text", text: TITLES[language][title], bold: true });
+    for (const line of channelLines(summaryOf(data, ctx), language)) b.push({ kind: "text", text: line.text });
+    if (data.c.length > 0) b.push({ kind: "text", text: withdrawalWays(language, ctx.cooperative.officeEmail) });
+  }
   b.push({ kind: "feed", lines: 1 });
   b.push({ kind: "qr", data: qr });
   b.push({ kind: "text", text: "Kod QR potwierdza autentyczność (podpis kiosku).", align: "center" });

@@ -8,14 +8,17 @@ import { receipts } from "../../db/schema/index.ts";
 import type { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
 import type { IssuedReceipt, PrintOutcome, ReceiptInput, ReceiptService } from "../context.ts";
 import type { CoreDeps, Tx } from "../deps.ts";
+import { consentAsOf } from "../domain/consentState.ts";
 import { KioskError } from "../errors.ts";
 import { flatLabel } from "../services/flatDirectory.ts";
+import type { ConsentRegister } from "../services/register.ts";
 import type { KioskKey } from "./kioskKey.ts";
 import { layoutSlip, slipContextOf } from "./layout.ts";
 import { qrTextOf, signReceipt } from "./qrText.ts";
 import { buildSignedReceipt, receiptNumber, type SignedReceipt, signedReceiptSchema } from "./receiptData.ts";
 
 export interface ReceiptServiceDeps extends CoreDeps {
+  register: Pick<ConsentRegister, "flatEvents">;
   key: KioskKey;
   /** null when no printer is configured: slips stay pending and the kiosk shows the QR. */
   printer: ReceiptPrinter | null;
@@ -125,13 +128,25 @@ export class KioskReceipts implements ReceiptService {
     );
   }
 
+  /** The flat's contacts right after the slip's register event (printed in full on the slip). */
+  private contactsAt(flatCode: string, seq: number): { email: string | null; mobile: string | null } {
+    const events = this.deps.register.flatEvents(flatCode).filter((e) => e.seq <= seq);
+    const state = consentAsOf(flatCode, events, null, this.deps.config.rules.graceDays);
+    return { email: state.email, mobile: state.mobile };
+  }
+
   private async printSlip(number: string, duplicate: boolean): Promise<PrintOutcome> {
     const found = this.find(number);
     if (!found) throw new KioskError("NOT_FOUND", `no receipt ${number}`);
     const printer = this.deps.printer;
     if (!printer) throw new KioskError("PRINTER_ERROR", "no printer configured", { state: "not_configured" });
     const label = flatLabel(this.deps.db, found.receipt.f);
-    const doc = layoutSlip(found.receipt, found.qr, slipContextOf(this.deps.config, { flatLabel: label, duplicate }));
+    const contacts = this.contactsAt(found.receipt.f, found.receipt.s);
+    const doc = layoutSlip(
+      found.receipt,
+      found.qr,
+      slipContextOf(this.deps.config, { flatLabel: label, duplicate, contacts }),
+    );
     await printer.print(doc);
     this.mark(number, { printStatus: "printed", printError: null, printedAt: this.deps.clock.now().toISOString() });
     this.deps.logger.info({ number, duplicate }, "receipt printed");

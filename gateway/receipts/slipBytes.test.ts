@@ -17,7 +17,16 @@ const config = validateConfig({ dataDir: "/tmp/unused" });
 function sampleBytes(widthMm: 58 | 80, duplicate = false): Buffer {
   const data = buildSignedReceipt(SAMPLE_INPUT, "K1-000042", "Europe/Warsaw");
   const slip = signReceipt(data, fixedTestKey());
-  const doc = layoutSlip(data, slip.qr, slipContextOf(config, { flatLabel: SAMPLE_INPUT.flatLabel, duplicate }));
+  const doc = layoutSlip(
+    data,
+    slip.qr,
+    slipContextOf(config, {
+      flatLabel: SAMPLE_INPUT.flatLabel,
+      duplicate,
+      // As the receipt service prints it: the contacts in full, from the register.
+      contacts: { email: SAMPLE_INPUT.email, mobile: SAMPLE_INPUT.mobile },
+    }),
+  );
   return buildSlipBytes(doc, widthMm);
 }
 

@@ -124,6 +124,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
       channels: input.channels,
       consentVersion: input.consentVersion,
       kioskId: ctx.config.kioskId,
+      language: input.language,
     };
     const event =
       kind.kind === "recipient_replaced"

@@ -45,7 +45,10 @@ export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawRes
     // Any owner may withdraw the flat's electronic delivery: it only ever falls back to paper.
     const event = ctx.register.append(
       tx,
-      { type: "withdrawn", payload: { channels: input.channels === "all" ? "all" : requested, via: "kiosk" } },
+      {
+        type: "withdrawn",
+        payload: { channels: input.channels === "all" ? "all" : requested, via: "kiosk", language: input.language },
+      },
       input.flatCode,
       input.ownerId,
     );

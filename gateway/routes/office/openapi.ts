@@ -384,6 +384,7 @@ export function openApiDocument(config: Config) {
               },
             },
             consentVersion: { type: ["string", "null"] },
+            language: { type: ["string", "null"], description: "The resident's kiosk language (pl, en, uk)." },
             enrolledAt: { type: ["string", "null"] },
             lastEventSeq: { type: "integer" },
           },
