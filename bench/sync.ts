@@ -140,9 +140,10 @@ try {
 
   // The gateway runs as its own process (as on the Pi); this process is the office.
   const port = await freePort();
-  child = spawn(process.execPath, [join(ROOT, "gateway", "main.ts")], {
+  // --demo: simulated modem, mail and printer (the office API is what is measured)
+  child = spawn(process.execPath, [join(ROOT, "gateway", "main.ts"), "--demo"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn", EK__demo: "false" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitForHealth(`http://127.0.0.1:${port}/healthz`);

@@ -97,7 +97,7 @@ describe("kiosk display (cage + Chromium)", () => {
       children.push(cage);
       await new Promise((r) => setTimeout(r, 2_000));
 
-      const gateway = spawn(join(REPO, "node_modules/.bin/bun"), ["gateway/main.ts"], {
+      const gateway = spawn(join(REPO, "node_modules/.bin/bun"), ["gateway/main.ts", "--demo"], {
         cwd: REPO,
         detached: true,
         stdio: "ignore",

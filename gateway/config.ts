@@ -13,7 +13,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const channelList = z.array(z.enum(ELECTRONIC_CHANNELS)).min(1);
 
 export const configSchema = z.object({
-  demo: z.boolean().default(true),
+  /** Simulated devices, demo owners, demo keys, /dev pages. Off unless asked (`npm start` passes `--demo`). */
+  demo: z.boolean().default(false),
   dataDir: z.string().default("var"),
   server: z
     .object({
@@ -231,7 +232,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Environment variables that override single keys. `EK__a__b=v` sets `a.b` (JSON when it parses). */
+/** Environment variables that override single keys. `EK__a__b=v` sets `a.b` (typed by the schema, see parseEnvValue). */
 const ENV_KEYS: Record<string, string> = {
   PORT: "server.port",
   HOST: "server.host",
@@ -253,7 +254,47 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[parts[parts.length - 1]] = value;
 }
 
-function parseEnvValue(raw: string): unknown {
+/** The schema node at a dotted path, without its optional/default wrappers (undefined: no such key). */
+function schemaAt(path: string[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = configSchema;
+  for (const part of path) {
+    node = unwrap(node);
+    if (!(node instanceof z.ZodObject)) return undefined;
+    node = (node.shape as Record<string, z.ZodType>)[part];
+  }
+  return node && unwrap(node);
+}
+
+function unwrap(node: z.ZodType): z.ZodType {
+  let current = node;
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodPrefault ||
+    current instanceof z.ZodNullable
+  ) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/**
+ * An environment value parsed by the type the schema expects at its key: a string key keeps the
+ * text as it stands (a PIN `1234` or a password `12345678` stays a string; a JSON-quoted `"07:30"`
+ * is unquoted), any other key takes JSON when it parses (numbers, booleans, arrays, objects).
+ */
+export function parseEnvValue(path: string[], raw: string): unknown {
+  const expected = schemaAt(path);
+  if (expected instanceof z.ZodString || expected instanceof z.ZodEnum) {
+    if (/^".*"$/s.test(raw)) {
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw;
+      }
+    }
+    return raw;
+  }
   try {
     return JSON.parse(raw);
   } catch {
@@ -280,7 +321,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   for (const [name, value] of Object.entries(env)) {
     if (name.startsWith("EK__") && value !== undefined) {
-      setPath(raw, name.slice(4).split("__").join("."), parseEnvValue(value));
+      const path = name.slice(4).split("__");
+      setPath(raw, path.join("."), parseEnvValue(path, value));
     }
   }
   deepMerge(raw, overrides as Record<string, unknown>);

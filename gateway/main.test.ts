@@ -30,7 +30,7 @@ describe("gateway process", () => {
   it("starts with the demo data, answers /healthz, and exits 0 on SIGTERM", async () => {
     const dataDir = tempDir();
     const port = await freePort();
-    const child = execa(join(root, "node_modules/.bin/bun"), ["gateway/main.ts"], {
+    const child = execa(join(root, "node_modules/.bin/bun"), ["gateway/main.ts", "--demo"], {
       cwd: root,
       env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
       reject: false,

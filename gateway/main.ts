@@ -1,14 +1,26 @@
 /**
- * Entry point: `bun gateway/main.ts`. Loads the config (a bad value stops here naming the key),
- * starts the gateway, serves HTTP and shuts down cleanly on SIGTERM/SIGINT within 10 s.
+ * Entry point: `bun gateway/main.ts [--demo]`. Production unless `--demo` (what `npm start`
+ * passes) or `demo: true` in the configuration. Loads the config (a bad value stops here naming
+ * the key), starts the gateway, serves HTTP and shuts down cleanly on SIGTERM/SIGINT within 10 s.
  */
+import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
+import { assertRealDevices } from "./modes.ts";
 import { startGateway } from "./runtime.ts";
 import { createNotifier } from "./systemd/notify.ts";
 
+let demo = false;
+try {
+  demo = parseArgs({ options: { demo: { type: "boolean", default: false } } }).values.demo;
+} catch (err) {
+  console.error(`e-Korespondencja: ${(err as Error).message}\nusage: bun gateway/main.ts [--demo]`);
+  process.exit(2);
+}
+
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig();
+  config = loadConfig(process.env, demo ? { demo: true } : {});
+  assertRealDevices(config);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`e-Korespondencja: cannot start: ${err.message}`);

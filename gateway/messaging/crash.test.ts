@@ -96,7 +96,8 @@ describe("crash safety of the outbox", () => {
     writeFileSync(
       configFile,
       JSON.stringify({
-        demo: false,
+        // the demo: simulated SMS and printer (only the email path is under test)
+        demo: true,
         dataDir,
         logLevel: "error",
         server: { host: "127.0.0.1", port: 0 },

@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 function startMain(dataDir: string): ChildProcess {
-  const proc = spawn(join(ROOT, "node_modules/.bin/bun"), ["gateway/main.ts"], {
+  const proc = spawn(join(ROOT, "node_modules/.bin/bun"), ["gateway/main.ts", "--demo"], {
     cwd: ROOT,
     stdio: "ignore",
     env: {

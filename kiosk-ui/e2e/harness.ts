@@ -126,7 +126,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
   const bun = join(ROOT, "node_modules", ".bin", "bun");
   const launch = async () => {
     output = "";
-    child = spawn(bun, [join(ROOT, "gateway", "main.ts")], {
+    child = spawn(bun, [join(ROOT, "gateway", "main.ts"), "--demo"], {
       cwd: ROOT,
       env: {
         ...process.env,
