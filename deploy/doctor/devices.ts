@@ -102,9 +102,13 @@ export function checkModem(config: Config, health: HealthReport | null): Finding
       finding(
         "modem.device",
         area,
-        "info",
-        "symulator SMS (tryb demo), modem nie jest używany",
-        "SMS simulator (demo mode), no modem in use",
+        config.demo ? "info" : "fail",
+        config.demo
+          ? "symulator SMS (tryb demo), modem nie jest używany"
+          : "symulator SMS poza trybem demo: ustaw sms.driver na gammu (gateway nie wystartuje)",
+        config.demo
+          ? "SMS simulator (demo mode), no modem in use"
+          : "SMS simulator outside the demo: set sms.driver to gammu (the gateway refuses to start)",
       ),
     ];
   }
@@ -267,7 +271,17 @@ export async function checkPrinter(config: Config, health: HealthReport | null):
   const uri = config.printer.uri;
   const out: Finding[] = [];
   if (uri === "virtual") {
-    out.push(finding("printer.device", area, "info", "drukarka wirtualna (tryb demo)", "virtual printer (demo mode)"));
+    out.push(
+      config.demo
+        ? finding("printer.device", area, "info", "drukarka wirtualna (tryb demo)", "virtual printer (demo mode)")
+        : finding(
+            "printer.device",
+            area,
+            "fail",
+            "drukarka wirtualna poza trybem demo: ustaw printer.uri (gateway nie wystartuje)",
+            "virtual printer outside the demo: set printer.uri (the gateway refuses to start)",
+          ),
+    );
   } else {
     const tcp = /^tcp:\/\/([^/:]+)(?::(\d+))?\/?$/i.exec(uri);
     const path = uri.replace(/^serial:/, "").replace(/\?.*$/, "");

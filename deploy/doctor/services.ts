@@ -13,9 +13,13 @@ export async function checkSmtp(config: Config): Promise<Finding> {
     return finding(
       "smtp.login",
       area,
-      "info",
-      "poczta wysyłana do atrapy (tryb demo)",
-      "email goes to the sink (demo mode)",
+      config.demo ? "info" : "fail",
+      config.demo
+        ? "poczta wysyłana do atrapy (tryb demo)"
+        : "atrapa poczty poza trybem demo: ustaw email.driver na smtp (gateway nie wystartuje)",
+      config.demo
+        ? "email goes to the sink (demo mode)"
+        : "mail sink outside the demo: set email.driver to smtp (the gateway refuses to start)",
     );
   }
   // Loaded only when needed: these libraries take seconds to import on a Pi.
