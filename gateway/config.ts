@@ -116,6 +116,13 @@ export const configSchema = z.object({
       messageIdDomain: z.string().optional(),
       /** VERP envelope sender, e.g. "bounces@naszdom.radom.pl" → MAIL FROM bounces+<outbox id>@… */
       bounceAddress: z.string().optional(),
+      /** Full-mailbox bounces: after this many within this many days the address is failing. */
+      mailboxFull: z
+        .object({
+          bounces: z.coerce.number().int().min(1).max(100).default(3),
+          days: z.coerce.number().int().min(1).max(90).default(7),
+        })
+        .prefault({}),
       /** Connection, greeting and socket timeout of the SMTP client. */
       timeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
       /** Sending rate limit (0 = only the pool limits it). */

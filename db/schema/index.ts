@@ -1,3 +1,4 @@
+export * from "./bounces.ts";
 export * from "./contacts.ts";
 export * from "./correspondence.ts";
 export * from "./flats.ts";

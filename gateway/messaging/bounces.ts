@@ -1,43 +1,27 @@
 /**
- * Reads asynchronous bounces (RFC 3464 DSNs) from the configured IMAP mailbox, matches each to
- * our message by its Message-ID (or the VERP envelope address) and records the outcome.
- * Processed reports are flagged \Seen; re-reading one changes nothing (recordDelivery is idempotent).
+ * Reads bounces from the configured IMAP mailbox, classifies each with the one classifier
+ * (messaging/bounce/classify.ts, shared with `npm run bounce -- classify`) and records it
+ * (services/recordBounce.ts). Processed messages are flagged \Seen; re-reading one changes
+ * nothing (recordDelivery is idempotent). Nothing a mailer daemon sent is dropped unseen: a
+ * bounce we cannot read is kept for staff and counted in /healthz.
  */
 import { ImapFlow } from "imapflow";
 import type { Config } from "../config.ts";
-import { KioskError } from "../errors.ts";
-import { type RecordDeliveryDeps, recordDelivery } from "../services/recordDelivery.ts";
-import { dsnVerdict, parseDsn } from "./dsn.ts";
-import { outboxIdFromMessageId } from "./email.ts";
+import { recordBounce } from "../services/recordBounce.ts";
+import type { RecordDeliveryDeps } from "../services/recordDelivery.ts";
+import { classifyBounce } from "./bounce/classify.ts";
 
 export type ImapConfig = NonNullable<Config["email"]["imap"]>;
 
 export interface BouncePoll {
   /** Unseen messages looked at. */
   read: number;
-  /** Reports applied to one of our messages. */
+  /** Bounces that changed one of our messages. */
   applied: number;
-  /** Not a DSN, not ours, or nothing to change. */
+  /** Bounces kept without a change (temporary, not ours, repeats, unclassified). */
+  kept: number;
+  /** Not a bounce at all (replies, out-of-office notes). */
   ignored: number;
-}
-
-/** The outbox id a report is about: our Message-ID first, then a VERP "bounces+<id>@" address. */
-export function reportedOutboxId(
-  dsn: { originalMessageId: string | null; reportRecipients: string[] },
-  config: Config,
-): string | null {
-  const byMessageId = dsn.originalMessageId ? outboxIdFromMessageId(dsn.originalMessageId, config) : null;
-  if (byMessageId) return byMessageId;
-  const bounce = config.email.bounceAddress;
-  if (!bounce) return null;
-  const at = bounce.lastIndexOf("@");
-  const local = bounce.slice(0, at).toLowerCase();
-  const domain = bounce.slice(at + 1).toLowerCase();
-  for (const address of dsn.reportRecipients) {
-    const m = /^([^+@]+)\+([^@]+)@(.+)$/.exec(address);
-    if (m && m[1].toLowerCase() === local && m[3].toLowerCase() === domain) return m[2];
-  }
-  return null;
 }
 
 export class BounceReader {
@@ -73,7 +57,7 @@ export class BounceReader {
   }
 
   private async pollOnce(): Promise<BouncePoll> {
-    const result: BouncePoll = { read: 0, applied: 0, ignored: 0 };
+    const result: BouncePoll = { read: 0, applied: 0, kept: 0, ignored: 0 };
     const client = new ImapFlow({
       host: this.imap.host,
       port: this.imap.port,
@@ -97,11 +81,10 @@ export class BounceReader {
         }
         for (const msg of messages) {
           result.read++;
-          if (this.apply(msg.source)) result.applied++;
-          else result.ignored++;
-        }
-        if (messages.length > 0) {
-          await client.messageFlagsAdd(messages.map((m) => m.uid).join(","), ["\\Seen"], { uid: true });
+          const outcome = await this.apply(msg.source);
+          result[outcome]++;
+          // Flag each one as soon as it is recorded: a crash later in the pass does not re-read it.
+          await client.messageFlagsAdd(String(msg.uid), ["\\Seen"], { uid: true });
         }
       } finally {
         lock.release();
@@ -118,22 +101,11 @@ export class BounceReader {
     }
   }
 
-  private apply(source: Buffer): boolean {
-    const dsn = parseDsn(source);
-    if (!dsn) return false;
-    const id = reportedOutboxId(dsn, this.deps.config);
-    const verdict = dsnVerdict(dsn);
-    if (!id || !verdict) return false;
-    try {
-      const change =
-        verdict.status === "failed"
-          ? { messageId: id, status: "failed" as const, reason: verdict.reason, contactFailing: verdict.contactFailing }
-          : { messageId: id, status: "delivered" as const, reason: verdict.reason };
-      return recordDelivery(this.deps, change).recorded;
-    } catch (err) {
-      if (err instanceof KioskError && err.code === "NOT_FOUND") return false;
-      throw err;
-    }
+  private async apply(source: Buffer): Promise<"applied" | "kept" | "ignored"> {
+    const report = await classifyBounce(source);
+    if (report.kind === "not_a_bounce") return "ignored";
+    const outcome = recordBounce(this.deps, report, source.toString("utf8"));
+    return outcome.applied ? "applied" : "kept";
   }
 
   async stop(): Promise<void> {

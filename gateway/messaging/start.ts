@@ -9,6 +9,7 @@ import { outbox } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
 import type { PartHealth } from "../health.ts";
 import type { Stoppable } from "../runtime.ts";
+import { unreviewedBounceCount } from "../services/listBounces.ts";
 import { BounceReader } from "./bounces.ts";
 import { EmailSender } from "./email.ts";
 import { MailSink } from "./sink.ts";
@@ -65,7 +66,8 @@ export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): P
       expiredToPaper: stats?.expired ?? 0,
       lastSuccessAt: sender.health.lastSuccessAt,
       lastError: sender.health.lastError,
-      ...(bounces ? { bounces: bounces.status() } : {}),
+      // Counted, never listed: the addresses are for the staff console only.
+      ...(bounces ? { bounces: { ...bounces.status(), unclassified: unreviewedBounceCount(ctx) } } : {}),
     };
   });
 }

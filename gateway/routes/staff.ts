@@ -10,6 +10,7 @@ import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
 import { KioskError } from "../errors.ts";
 import { deliveryFailures } from "../services/deliveryFailures.ts";
+import { listBounces, markBounceReviewed } from "../services/listBounces.ts";
 import { paperCsv, paperList } from "../services/paperList.ts";
 import { rejectEnrolment } from "../services/rejectEnrolment.ts";
 import { searchRegister } from "../services/searchRegister.ts";
@@ -72,6 +73,19 @@ export function staffRoutes(ctx: GatewayContext) {
       });
     })
     .get("/failures", (c) => c.json({ failures: deliveryFailures(ctx) }))
+    .get(
+      "/bounces",
+      validate(
+        "query",
+        z.object({ kind: z.enum(["permanent", "temporary", "mailbox_full", "delivered", "unclassified"]).optional() }),
+      ),
+      (c) => c.json({ bounces: listBounces(ctx, { kind: c.req.valid("query").kind }) }),
+    )
+    .post("/bounces/:id/reviewed", (c) => {
+      const row = markBounceReviewed(ctx, { id: c.req.param("id"), by: c.var.staff.username });
+      ctx.logger.info({ staff: c.var.staff.username, bounce: row.id }, "unclassified bounce reviewed");
+      return c.json({ ok: true });
+    })
     .get("/devices", async (c) => {
       const report = await ctx.health.report();
       return c.json({ status: report.status, parts: report.parts, time: ctx.clock.now().toISOString() });

@@ -1,6 +1,7 @@
 import type { JSX } from "preact";
 import { useEffect } from "preact/hooks";
 import styles from "./App.module.css";
+import { BouncesView } from "./components/BouncesView.tsx";
 import { DevicesView } from "./components/DevicesView.tsx";
 import { FailuresView } from "./components/FailuresView.tsx";
 import { Login } from "./components/Login.tsx";
@@ -14,6 +15,7 @@ const VIEWS: Record<Tab, () => JSX.Element | null> = {
   register: RegisterView,
   paper: PaperView,
   failures: FailuresView,
+  bounces: BouncesView,
   devices: DevicesView,
   stats: StatsView,
 };

@@ -16,6 +16,7 @@ export const pl = {
     register: "Rejestr",
     paper: "Poczta na dziś",
     failures: "Problemy z doręczeniem",
+    bounces: "Zwroty poczty",
     devices: "Urządzenia",
     stats: "Statystyki",
   },
@@ -69,6 +70,16 @@ export const pl = {
     channel: "Kanał",
     recipient: "Adresat",
     reason: "Przyczyna",
+  },
+  bounces: {
+    intro:
+      "Zwroty, których system nie umiał odczytać. Przeczytaj treść; jeśli adres mieszkańca jest błędny, zmień go lub wyślij list pocztą, potem oznacz zwrot jako przejrzany.",
+    empty: "Brak nieodczytanych zwrotów.",
+    when: "Kiedy",
+    recipient: "Adresat",
+    message: "Treść zwrotu",
+    reviewed: "Przejrzany",
+    markReviewed: "Oznacz jako przejrzany",
   },
   devices: {
     modem: "Modem GSM",
