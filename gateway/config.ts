@@ -205,11 +205,31 @@ export const configSchema = z.object({
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
     })
     .prefault({}),
+  /** scrypt for staff passwords and owner codes runs off the event loop, in a bounded queue. */
+  hashing: z
+    .object({
+      /** Hashes computed at once (the thread pool has 4 threads; the Pi has 4 cores). */
+      concurrency: z.coerce.number().int().min(1).max(16).default(2),
+      /** Hashes waiting; one more is refused with 503 BUSY. */
+      maxQueued: z.coerce.number().int().min(0).max(1000).default(16),
+    })
+    .prefault({}),
   staff: z
     .object({
+      /** Absolute session lifetime, however active the session. */
       sessionHours: z.coerce.number().min(0.1).max(168).default(8),
+      /** A session unused this long ends. */
+      idleMinutes: z.coerce.number().min(1).max(1440).default(30),
+      /** Wrong passwords for one user from one client before that pair is delayed. */
       maxFailedLogins: z.coerce.number().int().min(1).max(50).default(5),
+      /** Wrong passwords from one client (any user names) before that client is delayed. */
+      clientMaxFailures: z.coerce.number().int().min(1).max(1000).default(10),
+      /** The first delay; each further failure doubles it, up to lockoutMinutes. */
+      firstDelaySeconds: z.coerce.number().int().min(1).default(30),
+      /** The longest delay. */
       lockoutMinutes: z.coerce.number().int().min(1).default(15),
+      /** Failures older than this no longer count (and are pruned). */
+      failureWindowHours: z.coerce.number().min(1).max(720).default(24),
       /** Demo mode's console user `biuro` (env STAFF_DEMO_PASSWORD); see the office notes. */
       demoPassword: z.string().min(8).default("nasz-dom-demo"),
     })

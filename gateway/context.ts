@@ -2,6 +2,7 @@
 import type { OpenedDb } from "../db/client.ts";
 import type { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
+import type { HashPool } from "./hashing.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { MailSink } from "./messaging/sink.ts";
 import type { SmsRuntime } from "./messaging/smsRuntime.ts";
@@ -57,6 +58,8 @@ export interface GatewayContext extends CoreDeps {
   receipts?: ReceiptService;
   /** Residents identified at the kiosk (flat + owner), for the kiosk API and slip reprints. */
   kioskSessions: KioskSessions;
+  /** scrypt off the event loop with a bounded queue (staff login, owner identification). */
+  hashing: HashPool;
   /**
    * False until NTP has synchronised the system clock (a Pi has no battery clock): receipts are
    * not signed and the office is not contacted on a wrong time. Absent means trusted.

@@ -20,6 +20,7 @@ export type KioskErrorCode =
   | "SMTP_ERROR"
   | "UNAUTHORIZED"
   | "UNAVAILABLE"
+  | "BUSY"
   | "INTERNAL";
 
 const STATUS: Partial<Record<KioskErrorCode, number>> = {
@@ -39,6 +40,7 @@ const STATUS: Partial<Record<KioskErrorCode, number>> = {
   CONFLICT: 409,
   REGISTER_BROKEN: 503,
   UNAVAILABLE: 503,
+  BUSY: 503,
   UNAUTHORIZED: 401,
 };
 

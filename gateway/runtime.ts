@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
+import { HashPool } from "./hashing.ts";
 import { HealthRegistry } from "./health.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSms } from "./messaging/smsRuntime.ts";
@@ -57,6 +58,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     health,
     uiDir: join(ROOT, "kiosk-ui", "dist"),
     kioskSessions: new KioskSessions(clock),
+    hashing: new HashPool(config.hashing),
   };
 
   const chain = register.verify();

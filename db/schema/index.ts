@@ -7,6 +7,7 @@ export * from "./office.ts";
 export * from "./outbox.ts";
 export * from "./owners.ts";
 export * from "./register.ts";
+export * from "./security.ts";
 export * from "./sms.ts";
 export * from "./staff.ts";
 export * from "./verification.ts";

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Public halves of the kiosk's Ed25519 signing keys. The private key stays on disk (0600). */
 export const kioskKeys = sqliteTable("kiosk_keys", {
@@ -26,8 +26,12 @@ export const receipts = sqliteTable("receipts", {
 });
 
 /** Kiosk sessions' idempotency keys: a double tap never creates two enrolments. */
-export const kioskRequests = sqliteTable("kiosk_requests", {
-  key: text("key").primaryKey(),
-  response: text("response").notNull(),
-  createdAt: text("created_at").notNull(),
-});
+export const kioskRequests = sqliteTable(
+  "kiosk_requests",
+  {
+    key: text("key").primaryKey(),
+    response: text("response").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("kiosk_requests_created_idx").on(t.createdAt)],
+);

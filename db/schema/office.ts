@@ -1,4 +1,4 @@
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const officeClients = sqliteTable("office_clients", {
   id: text("id").primaryKey(),
@@ -17,11 +17,15 @@ export const officeKeys = sqliteTable("office_keys", {
 });
 
 /** Nonces seen inside the timestamp window (replay protection). */
-export const officeNonces = sqliteTable("office_nonces", {
-  nonce: text("nonce").primaryKey(),
-  keyId: text("key_id").notNull(),
-  seenAt: text("seen_at").notNull(),
-});
+export const officeNonces = sqliteTable(
+  "office_nonces",
+  {
+    nonce: text("nonce").primaryKey(),
+    keyId: text("key_id").notNull(),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [index("office_nonces_seen_idx").on(t.seenAt)],
+);
 
 /** Durable cursors of the push sync and other followers. */
 export const syncCursors = sqliteTable("sync_cursors", {

@@ -24,7 +24,24 @@ export const staffSessions = sqliteTable(
       .references(() => staffUsers.id),
     csrfToken: text("csrf_token").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Absolute end (staff.sessionHours after sign-in); the idle end follows lastSeenAt. */
     expiresAt: text("expires_at").notNull(),
+    lastSeenAt: text("last_seen_at"),
   },
   (t) => [index("staff_sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Wrong staff passwords, per user name as typed (known or not) and per client address: the
+ * delays are per (user, client) and per client, so nobody can lock a real user out.
+ */
+export const staffLoginFailures = sqliteTable(
+  "staff_login_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull(),
+    client: text("client").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("staff_failures_client_idx").on(t.client, t.at), index("staff_failures_at_idx").on(t.at)],
 );

@@ -11,12 +11,14 @@ import type { GatewayContext } from "../context.ts";
 import { KioskError } from "../errors.ts";
 import { deliveryFailures } from "../services/deliveryFailures.ts";
 import { listBounces, markBounceReviewed } from "../services/listBounces.ts";
+import { listOfficeAlerts } from "../services/listOfficeAlerts.ts";
 import { paperCsv, paperList } from "../services/paperList.ts";
 import { rejectEnrolment } from "../services/rejectEnrolment.ts";
 import { searchRegister } from "../services/searchRegister.ts";
 import { staffLogin, staffLogout } from "../services/staffLogin.ts";
 import { staffStats } from "../services/staffStats.ts";
 import { STAFF_COOKIE, type StaffEnv, sameOrigin, staffAuth } from "../staff/auth.ts";
+import { clientAddress } from "./clientAddress.ts";
 import { localDate } from "./office/paper.ts";
 import { validate } from "./validate.ts";
 
@@ -30,11 +32,11 @@ const dateQuery = z.object({
 
 export function staffRoutes(ctx: GatewayContext) {
   const api = new Hono<StaffEnv>()
-    .post("/login", validate("json", login), (c) => {
+    .post("/login", validate("json", login), async (c) => {
       if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("host"))) {
         return c.json({ error: { code: "CSRF", message: "cross-site login refused" } }, 403);
       }
-      const session = staffLogin(ctx, c.req.valid("json"));
+      const session = await staffLogin(ctx, { ...c.req.valid("json"), client: clientAddress(c) });
       setCookie(c, STAFF_COOKIE, session.token, {
         httpOnly: true,
         secure: true,
@@ -86,6 +88,7 @@ export function staffRoutes(ctx: GatewayContext) {
       ctx.logger.info({ staff: c.var.staff.username, bounce: row.id }, "unclassified bounce reviewed");
       return c.json({ ok: true });
     })
+    .get("/alerts", (c) => c.json({ alerts: listOfficeAlerts(ctx) }))
     .get("/devices", async (c) => {
       const report = await ctx.health.report();
       return c.json({ status: report.status, parts: report.parts, time: ctx.clock.now().toISOString() });

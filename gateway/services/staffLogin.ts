@@ -1,13 +1,19 @@
 /**
- * Staff console login: checks the password, locks the account for a while after repeated
- * failures, and opens a session (the cookie token is returned once; only its hash is stored).
+ * Staff console login. Wrong passwords are counted per user name (known or not) and client
+ * address: that pair, and a client trying many names, wait longer after each further failure;
+ * the real user on another device is never locked out. Unknown users and wrong passwords get
+ * the same answer. A session ends after `staff.idleMinutes` unused and `staff.sessionHours` in
+ * all; the cookie token is returned once and only its hash is stored.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
-import { staffSessions, staffUsers } from "../../db/schema/index.ts";
+import { and, count, eq, gt, lt, max, type SQL } from "drizzle-orm";
+import { staffLoginFailures, staffSessions, staffUsers } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
+import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
+import type { HashPool } from "../hashing.ts";
 import { DUMMY_HASH, verifyPassword } from "../staff/passwords.ts";
+import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
 export interface StaffSession {
   token: string;
@@ -18,66 +24,109 @@ export interface StaffSession {
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export function staffLogin(
-  deps: Pick<CoreDeps, "db" | "clock" | "config" | "logger">,
-  input: { username: string; password: string },
-): StaffSession {
+type LoginDeps = Pick<CoreDeps, "db" | "clock" | "config" | "logger"> & { hashing: HashPool };
+
+function failuresSince(deps: LoginDeps, since: string, where: SQL | undefined) {
+  const row = deps.db
+    .select({ n: count(), last: max(staffLoginFailures.at) })
+    .from(staffLoginFailures)
+    .where(and(where, gt(staffLoginFailures.at, since)))
+    .get();
+  return { n: row?.n ?? 0, last: row?.last ? Date.parse(row.last) : 0 };
+}
+
+export async function staffLogin(
+  deps: LoginDeps,
+  input: { username: string; password: string; client: string },
+): Promise<StaffSession> {
   const now = deps.clock.now();
-  const { maxFailedLogins, lockoutMinutes, sessionHours } = deps.config.staff;
+  const s = deps.config.staff;
   const username = input.username.trim().toLowerCase();
-  const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, username)).get();
-  if (!user || user.disabledAt) {
-    verifyPassword(input.password, DUMMY_HASH);
-    throw new KioskError("UNAUTHORIZED", "wrong username or password");
-  }
-  if (user.lockedUntil && Date.parse(user.lockedUntil) > now.getTime()) {
-    throw new KioskError("TOO_MANY_ATTEMPTS", "account locked after repeated failures", {
-      retryAfterSeconds: Math.ceil((Date.parse(user.lockedUntil) - now.getTime()) / 1000),
+  const since = new Date(now.getTime() - s.failureWindowHours * 3_600_000).toISOString();
+  const maxMs = s.lockoutMinutes * 60_000;
+  const pairLimits: ThrottleLimits = { free: s.maxFailedLogins, firstMs: s.firstDelaySeconds * 1000, maxMs };
+  const clientLimits: ThrottleLimits = { free: s.clientMaxFailures, firstMs: s.firstDelaySeconds * 1000, maxMs };
+  const pair = failuresSince(
+    deps,
+    since,
+    and(eq(staffLoginFailures.username, username), eq(staffLoginFailures.client, input.client)),
+  );
+  const client = failuresSince(deps, since, eq(staffLoginFailures.client, input.client));
+  const wait = Math.max(
+    waitMs(pair.n, pair.last, now.getTime(), pairLimits),
+    waitMs(client.n, client.last, now.getTime(), clientLimits),
+  );
+  if (wait > 0) {
+    throw new KioskError("TOO_MANY_ATTEMPTS", "too many wrong passwords: wait before trying again", {
+      retryAfterSeconds: Math.ceil(wait / 1000),
     });
   }
-  if (!verifyPassword(input.password, user.passwordHash)) {
-    const failures = user.failedAttempts + 1;
-    const lock = failures >= maxFailedLogins;
-    deps.db
-      .update(staffUsers)
-      .set({
-        failedAttempts: lock ? 0 : failures,
-        lockedUntil: lock ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() : user.lockedUntil,
-      })
-      .where(eq(staffUsers.id, user.id))
-      .run();
-    deps.logger.warn({ staff: username, failures, locked: lock }, "staff login failed");
-    if (lock) {
-      throw new KioskError("TOO_MANY_ATTEMPTS", "account locked after repeated failures", {
-        retryAfterSeconds: lockoutMinutes * 60,
+
+  const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, username)).get();
+  const usable = user && !user.disabledAt ? user : null;
+  const ok = await verifyPassword(deps.hashing, input.password, usable?.passwordHash ?? DUMMY_HASH);
+  if (!ok || !usable) {
+    const at = deps.clock.now().toISOString();
+    deps.db.insert(staffLoginFailures).values({ username, client: input.client, at }).run();
+    deps.logger.warn({ client: input.client, failures: pair.n + 1 }, "staff login failed");
+    if (client.n + 1 === s.clientMaxFailures) {
+      raiseOfficeAlert(deps, {
+        kind: "staff_login_flood",
+        scope: `client:${input.client}`,
+        details: { client: input.client, failures: client.n + 1 },
       });
     }
-    throw new KioskError("UNAUTHORIZED", "wrong username or password", { attemptsLeft: maxFailedLogins - failures });
+    throw new KioskError("UNAUTHORIZED", "wrong username or password", {
+      attemptsLeft: Math.max(0, s.maxFailedLogins - pair.n - 1),
+    });
   }
+
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000).toISOString();
+  const at = deps.clock.now();
+  const expiresAt = new Date(at.getTime() + s.sessionHours * 3_600_000).toISOString();
   deps.db.transaction((tx) => {
-    tx.delete(staffSessions).where(lt(staffSessions.expiresAt, now.toISOString())).run();
+    tx.delete(staffSessions).where(lt(staffSessions.expiresAt, at.toISOString())).run();
     tx.insert(staffSessions)
-      .values({ tokenHash: tokenHash(token), userId: user.id, csrfToken, createdAt: now.toISOString(), expiresAt })
+      .values({
+        tokenHash: tokenHash(token),
+        userId: usable.id,
+        csrfToken,
+        createdAt: at.toISOString(),
+        lastSeenAt: at.toISOString(),
+        expiresAt,
+      })
+      .run();
+    tx.delete(staffLoginFailures)
+      .where(and(eq(staffLoginFailures.username, username), eq(staffLoginFailures.client, input.client)))
       .run();
     tx.update(staffUsers)
-      .set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: now.toISOString() })
-      .where(eq(staffUsers.id, user.id))
+      .set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: at.toISOString() })
+      .where(eq(staffUsers.id, usable.id))
       .run();
   });
   deps.logger.info({ staff: username }, "staff login");
-  return { token, csrfToken, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName } };
+  return {
+    token,
+    csrfToken,
+    expiresAt,
+    user: { id: usable.id, username: usable.username, displayName: usable.displayName },
+  };
 }
 
-/** The session behind a cookie token, or null when unknown or expired. */
-export function staffSessionOf(deps: Pick<CoreDeps, "db" | "clock">, token: string | undefined) {
+/**
+ * The session behind a cookie token, or null when unknown, idle too long or past its absolute
+ * end. A valid session's idle clock restarts.
+ */
+export function staffSessionOf(deps: Pick<CoreDeps, "db" | "clock" | "config">, token: string | undefined) {
   if (!token) return null;
+  const hash = tokenHash(token);
   const row = deps.db
     .select({
       tokenHash: staffSessions.tokenHash,
       csrfToken: staffSessions.csrfToken,
+      createdAt: staffSessions.createdAt,
+      lastSeenAt: staffSessions.lastSeenAt,
       expiresAt: staffSessions.expiresAt,
       id: staffUsers.id,
       username: staffUsers.username,
@@ -86,9 +135,16 @@ export function staffSessionOf(deps: Pick<CoreDeps, "db" | "clock">, token: stri
     })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
-    .where(eq(staffSessions.tokenHash, tokenHash(token)))
+    .where(eq(staffSessions.tokenHash, hash))
     .get();
-  if (!row || row.disabledAt || Date.parse(row.expiresAt) <= deps.clock.now().getTime()) return null;
+  const now = deps.clock.now();
+  if (!row || row.disabledAt || Date.parse(row.expiresAt) <= now.getTime()) return null;
+  const lastSeen = Date.parse(row.lastSeenAt ?? row.createdAt);
+  if (now.getTime() - lastSeen >= deps.config.staff.idleMinutes * 60_000) {
+    deps.db.delete(staffSessions).where(eq(staffSessions.tokenHash, hash)).run();
+    return null;
+  }
+  deps.db.update(staffSessions).set({ lastSeenAt: now.toISOString() }).where(eq(staffSessions.tokenHash, hash)).run();
   return row;
 }
 
@@ -97,4 +153,13 @@ export function staffLogout(deps: Pick<CoreDeps, "db">, token: string): void {
     .delete(staffSessions)
     .where(eq(staffSessions.tokenHash, tokenHash(token)))
     .run();
+}
+
+/** Ends every session of a user (password reset, account disabled). */
+export function revokeStaffSessions(deps: Pick<CoreDeps, "db">, userId: number): number {
+  return deps.db
+    .delete(staffSessions)
+    .where(eq(staffSessions.userId, userId))
+    .returning({ t: staffSessions.tokenHash })
+    .all().length;
 }

@@ -18,7 +18,7 @@ export type StaffEnv = {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function staffAuth(ctx: Pick<GatewayContext, "db" | "clock">): MiddlewareHandler<StaffEnv> {
+export function staffAuth(ctx: Pick<GatewayContext, "db" | "clock" | "config">): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     const token = getCookie(c, STAFF_COOKIE);
     const session = staffSessionOf(ctx, token);

@@ -1,5 +1,10 @@
-/** Staff passwords: scrypt (N = 2^14, r = 8, p = 1) with a random salt, compared in constant time. */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+/**
+ * Staff passwords: scrypt (N = 2^14, r = 8, p = 1) with a random salt, compared in constant time.
+ * Hashing a new password (console command, demo user) is synchronous; checking one at login runs
+ * off the event loop through the gateway's HashPool.
+ */
+import { randomBytes, scryptSync } from "node:crypto";
+import type { HashPool } from "../hashing.ts";
 
 const N = 16384;
 
@@ -9,16 +14,8 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, n, saltB64, hashB64] = stored.split("$");
-  if (scheme !== "scrypt" || !saltB64 || !hashB64) return false;
-  const expected = Buffer.from(hashB64, "base64");
-  const actual = scryptSync(password.normalize("NFC"), Buffer.from(saltB64, "base64"), expected.length, {
-    N: Number(n),
-    r: 8,
-    p: 1,
-  });
-  return timingSafeEqual(actual, expected);
+export function verifyPassword(pool: HashPool, password: string, stored: string): Promise<boolean> {
+  return pool.verify(password.normalize("NFC"), stored);
 }
 
 /** A hash to check against when the user does not exist, so timing does not reveal usernames. */
