@@ -168,7 +168,7 @@ build_release() {
 
 install_system_files() {
   local f rel
-  for f in "$SOURCE"/deploy/systemd/*.service "$SOURCE"/deploy/systemd/*.timer; do
+  for f in "$SOURCE"/deploy/systemd/*.service "$SOURCE"/deploy/systemd/*.timer "$SOURCE"/deploy/systemd/*.path; do
     put_file "$f" "$UNIT_DIR/$(basename "$f")" 644 && CHANGED_UNITS=1
   done
   put_file "$SOURCE/deploy/systemd/system.conf.d/50-e-korespondencja-watchdog.conf" \
@@ -347,9 +347,9 @@ if [ "$SYSTEM" -eq 1 ]; then
   systemctl disable --now gammu-smsd.service >/dev/null 2>&1 || true
   systemctl mask gammu-smsd.service >/dev/null 2>&1 || true
   systemctl enable "$APP-gateway.service" "$APP-kiosk.service" "$APP-screen.service" "$APP-backup.timer" \
-    systemd-timesyncd.service systemd-time-wait-sync.service >/dev/null
+    "$APP-usb-reset.path" systemd-timesyncd.service systemd-time-wait-sync.service >/dev/null
   systemctl disable getty@tty1.service >/dev/null 2>&1 || true
-  systemctl start "$APP-backup.timer" "$APP-kiosk.service" "$APP-screen.service" || true
+  systemctl start "$APP-backup.timer" "$APP-usb-reset.path" "$APP-kiosk.service" "$APP-screen.service" || true
   udevadm control --reload && udevadm trigger --subsystem-match=tty --subsystem-match=usbmisc
 else
   log "skip (--root): systemctl enable/start, udevadm reload"

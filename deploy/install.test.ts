@@ -168,9 +168,11 @@ describe("deploy/install.sh --root", () => {
       "e-korespondencja-gateway.service",
       "e-korespondencja-kiosk.service",
       "e-korespondencja-screen.service",
+      "e-korespondencja-usb-reset.path",
+      "e-korespondencja-usb-reset.service",
       "systemd-time-wait-sync.service.d",
     ]);
-    for (const unit of units.filter((u) => /\.(service|timer)$/.test(u)))
+    for (const unit of units.filter((u) => /\.(service|timer|path)$/.test(u)))
       expect(mode(`etc/systemd/system/${unit}`)).toBe("644");
     const watchdog = readFileSync(join(root, "etc/systemd/system.conf.d/50-e-korespondencja-watchdog.conf"), "utf8");
     const seconds = Number(/^RuntimeWatchdogSec=(\d+)s$/m.exec(watchdog)?.[1]);
@@ -192,6 +194,7 @@ describe("deploy/install.sh --root", () => {
     expect(existsSync(join(root, "etc/e-korespondencja/modem-on-uart"))).toBe(true);
     expect(mode("usr/local/bin/e-korespondencja-doctor")).toBe("755");
     expect(mode("usr/local/bin/e-korespondencja-backup")).toBe("755");
+    expect(mode("usr/local/bin/e-korespondencja-usb-reset")).toBe("755");
   }, 120_000);
 
   it("changes nothing when run again", async () => {
@@ -253,7 +256,7 @@ describe("deploy/install.sh --root", () => {
     const verifyDir = join(work, "verify");
     mkdirSync(verifyDir, { recursive: true });
     const unitDir = join(root, "etc/systemd/system");
-    const names = readdirSync(unitDir).filter((u) => /^e-korespondencja-.*\.(service|timer)$/.test(u));
+    const names = readdirSync(unitDir).filter((u) => /^e-korespondencja-.*\.(service|timer|path)$/.test(u));
     for (const name of names) {
       const text = readFileSync(join(unitDir, name), "utf8").replaceAll(
         "/opt/e-korespondencja/current",

@@ -95,6 +95,18 @@ export const configSchema = z.object({
       deliveryReports: z.boolean().default(true),
       /** How often gammu's database is read for delivery reports and incoming SMS. */
       pollMs: z.coerce.number().int().min(50).max(60_000).default(2000),
+      /** Service centre number for a SIM that has none stored (gammu: "Message without SMSC"). */
+      smsc: z
+        .string()
+        .regex(/^\+?\d{3,20}$/, "expected a phone number like +48601000310")
+        .optional(),
+      /** gammu-smsd running with a heartbeat (phones table) older than this is restarted; 0: never. */
+      heartbeatStaleSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
+      /**
+       * After this many heartbeat restarts in a row, the modem's USB device is reset by the root
+       * helper (e-korespondencja-usb-reset.path) before the next restart; 0: never.
+       */
+      usbResetAfterRestarts: z.coerce.number().int().min(0).max(100).default(2),
       smsdBin: z.string().default("gammu-smsd"),
       injectBin: z.string().default("gammu-smsd-inject"),
     })

@@ -80,6 +80,16 @@ export interface PhoneRow {
 }
 
 /** gammu writes `datetime('now','localtime')`; the supervisor runs it with TZ=UTC. */
+export interface SentToRow {
+  id: number;
+  creator: string;
+  part: number;
+  text: string;
+  coding: string;
+  /** The service centre the part went through (sms.smsc, or the SIM's). */
+  smsc: string;
+}
+
 export function gammuTime(value: string | null): string | null {
   if (!value) return null;
   const iso = value.includes("T") ? value : `${value.replace(" ", "T")}Z`;
@@ -183,13 +193,14 @@ export class GammuDb {
   }
 
   /** What gammu transmitted to a number, part by part (tests, the bench, troubleshooting). */
-  sentTo(destination: string): Array<{ id: number; creator: string; part: number; text: string; coding: string }> {
+  sentTo(destination: string): SentToRow[] {
     return this.db
       .query(
-        `SELECT ID AS id, CreatorID AS creator, SequencePosition AS part, TextDecoded AS text, Coding AS coding
+        `SELECT ID AS id, CreatorID AS creator, SequencePosition AS part, TextDecoded AS text, Coding AS coding,
+                SMSCNumber AS smsc
          FROM sentitems WHERE DestinationNumber = ? ORDER BY ID, SequencePosition`,
       )
-      .all(destination) as Array<{ id: number; creator: string; part: number; text: string; coding: string }>;
+      .all(destination) as SentToRow[];
   }
 
   unprocessedInbox(limit: number): InboxRow[] {

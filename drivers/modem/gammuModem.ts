@@ -18,6 +18,9 @@ import type {
   SubmitResult,
 } from "./types.ts";
 
+/** File in the state directory that asks the root helper for a USB reset of the modem. */
+export const USB_RESET_REQUEST = "usb-reset.request";
+
 export interface GammuModemOptions {
   /** Directory for smsdrc, gammu's database, pid file and the refused-PIN marker. */
   stateDir: string;
@@ -36,6 +39,16 @@ export interface GammuModemOptions {
   timings?: Pick<SmsdrcOptions, "commTimeout" | "loopSleep" | "receiveFrequency" | "statusFrequency" | "sendTimeout">;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** SMSC for SIMs without a service-centre number (`SMSC` in smsdrc); unset: the SIM's. */
+  smsc?: string;
+  /** The gateway's clock (heartbeat age, health). */
+  now?: () => Date;
+  /** gammu-smsd running but its phones-table heartbeat older than this: restarted (0: never). */
+  heartbeatStaleMs?: number;
+  /** After this many heartbeat restarts in a row, ask for a USB reset first (0: never). */
+  usbResetAfterRestarts?: number;
+  /** Asks the root helper to reset the modem's USB device (deploy/bin/e-korespondencja-usb-reset). */
+  resetUsb?: () => Promise<void>;
   onLog?: (line: string) => void;
   onDaemonState?: (state: DaemonState, detail: Record<string, unknown>) => void;
 }
@@ -65,10 +78,17 @@ export class GammuModem implements SmsModem {
   private db: GammuDb | null = null;
   private readonly phoneId: string;
   private readonly inFlight = new Map<string, Promise<SubmitResult>>();
+  private readonly now: () => Date;
+  /** When (gateway clock) the daemon last came up: a fresh daemon has no heartbeat yet. */
+  private runningSince: Date | null = null;
+  private staleRestartsInRow = 0;
+  private usbResets = 0;
+  private watch: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly o: GammuModemOptions) {
     privateDir(o.stateDir);
     this.phoneId = o.phoneId ?? "ekor";
+    this.now = o.now ?? (() => new Date());
     this.smsdrc = o.smsdrcFile ?? join(o.stateDir, "smsdrc");
     this.dbFile = o.dbFile ?? join(o.stateDir, "smsd.sqlite");
     this.supervisor = new GammuSupervisor({
@@ -80,7 +100,10 @@ export class GammuModem implements SmsModem {
       backoffBaseMs: o.backoffBaseMs,
       backoffMaxMs: o.backoffMaxMs,
       onLog: o.onLog,
-      onState: o.onDaemonState,
+      onState: (state, detail) => {
+        this.runningSince = state === "running" ? this.now() : null;
+        o.onDaemonState?.(state, detail);
+      },
       beforeStart: () => {
         const released = this.db?.releaseReservations() ?? 0;
         if (released > 0) o.onLog?.(`released ${released} message(s) reserved by a killed gammu-smsd`);
@@ -109,6 +132,7 @@ export class GammuModem implements SmsModem {
         phoneId: this.phoneId,
         logFile: "stderr",
         deliveryReports: true,
+        smsc: this.o.smsc,
         ...this.o.timings,
       }),
     );
@@ -117,10 +141,54 @@ export class GammuModem implements SmsModem {
     this.db = new GammuDb(this.dbFile);
     this.db.prunePendingTags(600);
     this.supervisor.start();
+    const staleMs = this.o.heartbeatStaleMs ?? 0;
+    if (staleMs > 0) {
+      this.watch = setInterval(() => void this.checkHeartbeat(), Math.min(Math.max(staleMs / 4, 1000), 30_000));
+      this.watch.unref?.();
+    }
+  }
+
+  /** Age of gammu-smsd's heartbeat (phones.TimeOut, pushed ahead while it loops), by our clock. */
+  private heartbeatAgeMs(): number | null {
+    const phone = this.db?.phone(this.phoneId) ?? null;
+    const at = phone ? gammuTime(phone.timeOut) : null;
+    return at === null ? null : Math.max(0, this.now().getTime() - Date.parse(at));
+  }
+
+  /**
+   * A daemon that runs but whose heartbeat stopped (gammu/gammu#687, #536: alive, sending
+   * nothing) is restarted; after `usbResetAfterRestarts` such restarts in a row the modem's USB
+   * device is reset first. Returns what it did.
+   */
+  async checkHeartbeat(): Promise<"fresh" | "starting" | "restarted" | "off"> {
+    const staleMs = this.o.heartbeatStaleMs ?? 0;
+    if (staleMs <= 0) return "off";
+    if (this.supervisor.state !== "running" || !this.runningSince) return "starting";
+    const up = this.now().getTime() - this.runningSince.getTime();
+    const age = this.heartbeatAgeMs();
+    // gammu writes TimeOut 10 s ahead of its clock, so a fresh heartbeat reads as age 0.
+    if ((age !== null && age <= staleMs) || up <= staleMs) {
+      if (age !== null && age <= staleMs) this.staleRestartsInRow = 0;
+      return "fresh";
+    }
+    this.staleRestartsInRow++;
+    const resetAfter = this.o.usbResetAfterRestarts ?? 0;
+    if (this.o.resetUsb && resetAfter > 0 && this.staleRestartsInRow > resetAfter) {
+      this.usbResets++;
+      this.staleRestartsInRow = 0;
+      await this.o.resetUsb().catch((err) => this.o.onLog?.(`USB reset request failed: ${(err as Error).message}`));
+    }
+    this.runningSince = null;
+    this.supervisor.restart(
+      age === null ? "no heartbeat in gammu's phones table" : `heartbeat ${Math.round(age / 1000)} s old`,
+    );
+    return "restarted";
   }
 
   async stop(): Promise<void> {
     // Well inside the gateway's 10 s shutdown budget; gammu-smsd stops in well under a second.
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
     await this.supervisor.stop(3000);
     await Promise.allSettled([...this.inFlight.values()]);
     this.db?.close();
@@ -206,8 +274,8 @@ export class GammuModem implements SmsModem {
     const daemon = this.supervisor.status();
     const state = this.supervisor.state;
     const phone = this.db?.phone(this.phoneId) ?? null;
-    const heartbeat = phone ? gammuTime(phone.timeOut) : null;
-    const alive = heartbeat !== null && Date.parse(heartbeat) > Date.now() - 60_000;
+    const age = this.heartbeatAgeMs();
+    const alive = age !== null && age < 60_000;
     const network = phone?.netCode && phone.netCode !== "ERROR" ? phone.netName || phone.netCode : null;
     const base = {
       driver: "gammu",
@@ -218,6 +286,10 @@ export class GammuModem implements SmsModem {
       waitingInGammuOutbox: this.db?.outboxCount() ?? null,
       sent: phone?.sent ?? null,
       received: phone?.received ?? null,
+      heartbeatAgeSeconds: age === null ? null : Math.round(age / 1000),
+      // The operator's service centre, not personal data: configured, or the SIM's own.
+      smsc: this.o.smsc ? { number: this.o.smsc, source: "sms.smsc" } : { number: null, source: "sim" },
+      usbResets: this.usbResets,
     };
     if (state === "pin_refused") {
       return { status: "down", ...base, action: "the SIM refused the PIN: correct sms.pin and restart the gateway" };

@@ -30,6 +30,16 @@ export interface SupervisorOptions {
 /** gammu-smsd's own words when the SIM refuses the PIN or needs a PUK. */
 const PIN_REFUSED = /incorrect PIN|Error entering PIN|PUK|SIM (card )?(is )?blocked|security code/i;
 
+/**
+ * libdbi (0.9) raises DBI_ERROR_BADIDX (-6) whenever gammu asks for the next row of an empty
+ * result, and gammu-smsd's DBI error callback logs every error: each poll of an empty outbox (and
+ * the first look for its phones row) writes this line. Not a schema mismatch (gammu reports the
+ * schema version it found at start, and a missing column is an SQL error, not -6): noise, counted.
+ */
+export function isEmptyResultNotice(line: string): boolean {
+  return /DBI error -6:.*invalid or out-of-range index/i.test(line);
+}
+
 export function isPinRefusal(line: string): boolean {
   return PIN_REFUSED.test(line) && !/No PIN code in/i.test(line);
 }
@@ -51,6 +61,9 @@ export class GammuSupervisor {
   private lastLines: string[] = [];
   private stopping = false;
   private refusedNow = false;
+  private emptyResultNotices = 0;
+  private forcedRestarts = 0;
+  private lastForced: { reason: string; at: string } | null = null;
 
   constructor(private readonly o: SupervisorOptions) {}
 
@@ -69,6 +82,9 @@ export class GammuSupervisor {
       restarts: this.restarts,
       lastExit: this.lastExit,
       lastLog: this.lastLines.slice(-3),
+      forcedRestarts: this.forcedRestarts,
+      lastForcedRestart: this.lastForced,
+      emptyResultNotices: this.emptyResultNotices,
     };
   }
 
@@ -144,6 +160,10 @@ export class GammuSupervisor {
     this.child = child;
     const onLine = (line: string) => {
       if (!line.trim()) return;
+      if (isEmptyResultNotice(line)) {
+        this.emptyResultNotices++;
+        return;
+      }
       // Kept for /healthz: phone numbers masked (gammu logs every recipient).
       this.lastLines = [
         ...this.lastLines.slice(-19),
@@ -198,6 +218,22 @@ export class GammuSupervisor {
       this.timer = null;
       this.spawn();
     }, delay);
+  }
+
+  /**
+   * Restarts a daemon that runs but does nothing (a hung modem, a USB re-enumeration: it keeps its
+   * old file descriptor). SIGTERM, SIGKILL after `graceMs` (a read blocked in the driver may not
+   * see the signal); the exit takes the usual backoff path.
+   */
+  restart(reason: string, graceMs = 5000): void {
+    const child = this.child;
+    if (!child || this.stopping) return;
+    this.forcedRestarts++;
+    this.lastForced = { reason, at: new Date().toISOString() };
+    this.o.onLog?.(`restarting gammu-smsd: ${reason}`);
+    child.kill("SIGTERM");
+    const killer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    void child.finally(() => clearTimeout(killer)).catch(() => {});
   }
 
   /** Stops the daemon (SIGTERM, then SIGKILL after `graceMs`). */

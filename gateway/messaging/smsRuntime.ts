@@ -4,7 +4,8 @@
  * follows deliveries and takes incoming SMS, and the `modem` health part.
  */
 import { join, resolve } from "node:path";
-import { GammuModem } from "../../drivers/modem/gammuModem.ts";
+import { writePrivateFile } from "../../db/privateFiles.ts";
+import { GammuModem, USB_RESET_REQUEST } from "../../drivers/modem/gammuModem.ts";
 import { SmsSimulator } from "../../drivers/modem/simulator.ts";
 import type { SmsModem } from "../../drivers/modem/types.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -44,6 +45,12 @@ export function createModem(deps: CoreDeps): SmsModem {
     phoneId: sms.phoneId,
     smsdBin: sms.smsdBin,
     injectBin: sms.injectBin,
+    smsc: sms.smsc,
+    now: () => deps.clock.now(),
+    heartbeatStaleMs: sms.heartbeatStaleSeconds * 1000,
+    usbResetAfterRestarts: sms.usbResetAfterRestarts,
+    // The root helper (deploy/systemd/e-korespondencja-usb-reset.path) watches for this file.
+    resetUsb: async () => writePrivateFile(join(stateDir, USB_RESET_REQUEST), `${sms.device}\n`),
     onLog: (line) => deps.logger.debug({ gammu: line }, "gammu-smsd"),
     onDaemonState: (state, detail) => {
       const log = state === "pin_refused" ? "error" : state === "backoff" ? "warn" : "info";
