@@ -1,9 +1,11 @@
 /** The Hono app, composed in one place. */
 import { Hono } from "hono";
+import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
+import { bodyCap } from "./routes/bodyCap.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
 import { devPrinterRoutes } from "./routes/devPrinter.ts";
@@ -54,6 +56,9 @@ export function createApp(ctx: GatewayContext) {
     c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   );
 
+  // Every body is capped before it is read; the office API's larger cap is checked in officeAuth,
+  // after its headers, so an unsigned request is never read at all.
+  app.use("*", except("/office/v1/*", bodyCap(ctx.config.server.maxBodyBytes)));
   app.route("/", healthRoutes(ctx));
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));

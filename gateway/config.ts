@@ -20,6 +20,12 @@ export const configSchema = z.object({
     .object({
       host: z.string().default("127.0.0.1"),
       port: z.coerce.number().int().min(0).max(65535).default(8080),
+      /** Largest request body on the kiosk API, the staff console and the dev pages (office: office.maxBodyBytes). */
+      maxBodyBytes: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024),
     })
     .prefault({}),
   kioskId: z

@@ -35,6 +35,8 @@ const server = Bun.serve({
   port: config.server.port,
   fetch: gateway.app.fetch,
   idleTimeout: 60,
+  // Bun's own outer cap (its default is 128 MiB); the routes cap far lower before reading.
+  maxRequestBodySize: Math.max(config.office.maxBodyBytes, config.server.maxBodyBytes),
 });
 
 const base = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;

@@ -82,10 +82,13 @@ export type AuthFailure =
   | "timestamp_skew"
   | "replayed";
 
-export interface VerifyInput {
+export interface SignedRequestHead {
   method: string;
   pathWithQuery: string;
   headers: (name: string) => string | undefined | null;
+}
+
+export interface VerifyInput extends SignedRequestHead {
   body: Uint8Array;
 }
 
@@ -95,16 +98,22 @@ export type VerifyResult =
   | { ok: true; keyId: string; clientId: string; nonce: string; timestamp: number }
   | { ok: false; code: AuthFailure; message: string; header?: string };
 
+export type HeadVerdict =
+  | { ok: true; check(bodyHash: string): VerifyResult }
+  | { ok: false; code: AuthFailure; message: string; header?: string };
+
 /**
- * Checks headers, key, signature and time window. Replay (the nonce) is the caller's job,
- * because it needs storage; it must be checked only after this succeeds.
+ * Everything that can be checked before the body is read: the headers, the key and the time
+ * window. A request that fails here is refused without reading (let alone buffering) its body;
+ * `check` then compares the signature with the SHA-256 of the body as it streamed in.
+ * Replay (the nonce) is the caller's job, because it needs storage.
  */
-export function verifyRequest(
-  input: VerifyInput,
+export function verifyHead(
+  input: SignedRequestHead,
   lookup: KeyLookup,
   nowSeconds: number,
   windowSeconds: number,
-): VerifyResult {
+): HeadVerdict {
   const values: Record<string, string> = {};
   for (const name of Object.values(HEADER)) {
     const value = input.headers(name);
@@ -130,10 +139,6 @@ export function verifyRequest(
   const key = lookup(keyId);
   if (!key) return { ok: false, code: "unknown_key", message: "unknown key id", header: HEADER.key };
   if (key.revoked) return { ok: false, code: "revoked_key", message: "this key was revoked", header: HEADER.key };
-  const canonical = stringToSign(input.method, input.pathWithQuery, timestampText, nonce, sha256Hex(input.body));
-  if (!signaturesEqual(signature(key.secret, canonical), values[HEADER.signature].toLowerCase())) {
-    return { ok: false, code: "bad_signature", message: "signature does not match", header: HEADER.signature };
-  }
   const timestamp = Number(timestampText);
   if (Math.abs(nowSeconds - timestamp) > windowSeconds) {
     return {
@@ -143,5 +148,25 @@ export function verifyRequest(
       header: HEADER.timestamp,
     };
   }
-  return { ok: true, keyId, clientId: key.clientId, nonce, timestamp };
+  return {
+    ok: true,
+    check(bodyHash) {
+      const canonical = stringToSign(input.method, input.pathWithQuery, timestampText, nonce, bodyHash);
+      if (!signaturesEqual(signature(key.secret, canonical), values[HEADER.signature].toLowerCase())) {
+        return { ok: false, code: "bad_signature", message: "signature does not match", header: HEADER.signature };
+      }
+      return { ok: true, keyId, clientId: key.clientId, nonce, timestamp };
+    },
+  };
+}
+
+/** Headers, key, time window and signature of a request whose body is already in memory. */
+export function verifyRequest(
+  input: VerifyInput,
+  lookup: KeyLookup,
+  nowSeconds: number,
+  windowSeconds: number,
+): VerifyResult {
+  const head = verifyHead(input, lookup, nowSeconds, windowSeconds);
+  return head.ok ? head.check(sha256Hex(input.body)) : head;
 }

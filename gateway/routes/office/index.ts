@@ -1,6 +1,8 @@
-/** `/office/v1`: every route behind the HMAC signature, except the OpenAPI document. */
+/**
+ * `/office/v1`: every route behind the HMAC signature, except the OpenAPI document. The body cap
+ * (office.maxBodyBytes) is applied by officeAuth, after the headers were checked.
+ */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { GatewayContext } from "../../context.ts";
 import { type OfficeAuthEnv, officeAuth } from "../../office/auth.ts";
 import { correspondenceRoutes } from "./correspondence.ts";
@@ -16,17 +18,6 @@ import { registerRoutes } from "./register.ts";
 export function officeRoutes(ctx: GatewayContext) {
   const app = new Hono<OfficeAuthEnv>();
   app.get("/openapi.json", (c) => c.json(openApiDocument(ctx.config)));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: ctx.config.office.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          { error: { code: "payload_too_large", message: `body over ${ctx.config.office.maxBodyBytes} bytes` } },
-          413,
-        ),
-    }),
-  );
   app.use("*", officeAuth(ctx));
   app.route("/owners", ownersRoutes(ctx));
   app.route("/register/decisions", decisionsRoutes(ctx));
