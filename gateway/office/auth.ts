@@ -28,7 +28,6 @@ export function officeAuth(
     const url = new URL(c.req.url);
     const refuse = (code: string, message: string, extra: Record<string, unknown> = {}) => {
       ctx.logger.warn({ code, path: url.pathname, key: c.req.header("x-office-key") }, "office request refused");
-      c.header("connection", "close");
       return c.json({ error: { code, message, ...extra }, server_time: nowSeconds }, 401);
     };
     const refusal = (verdict: { code: string; message: string; header?: string }) =>

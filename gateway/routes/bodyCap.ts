@@ -7,7 +7,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 
 export function tooLarge(c: Context, maxBytes: number, code = "PAYLOAD_TOO_LARGE") {
-  c.header("connection", "close");
   return c.json({ error: { code, message: `request body over ${maxBytes} bytes` } }, 413);
 }
 
