@@ -10,12 +10,27 @@ PROFILE="${KIOSK_PROFILE:-/var/lib/e-korespondencja-kiosk/chromium}"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 # Wait (up to a minute) for the gateway so the resident never sees a connection error page.
-for _ in $(seq 1 60); do
+for _ in $(seq 1 "${KIOSK_WAIT_SECONDS:-60}"); do
   if curl -fsS --max-time 2 -o /dev/null "${KIOSK_URL%/}/healthz"; then break; fi
   sleep 1
 done
 
 mkdir -p "$PROFILE"
+# After a power cut (or a hostname change) the profile keeps SingletonLock, a symlink
+# "<hostname>-<pid>" that makes Chromium believe another instance owns the profile: it then
+# shows nothing and exits. Removed unless that Chromium is really running with this profile.
+lock="$PROFILE/SingletonLock"
+if [ -L "$lock" ] || [ -e "$lock" ]; then
+  owner="$(readlink "$lock" || true)"
+  pid="${owner##*-}"
+  if [ "${owner%-*}" = "$(hostname)" ] && [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "--user-data-dir=$PROFILE"; then
+    echo "chromium.sh: Chromium $pid already runs with $PROFILE" >&2
+    exit 1
+  fi
+  rm -f "$PROFILE/SingletonLock" "$PROFILE/SingletonSocket" "$PROFILE/SingletonCookie"
+  echo "chromium.sh: removed a stale profile lock ($owner)" >&2
+fi
 # A crash leaves "exited uncleanly", which would show a restore bubble on the next start.
 if [ -f "$PROFILE/Default/Preferences" ]; then
   sed -i 's/"exited_cleanly":false/"exited_cleanly":true/; s/"exit_type":"[^"]*"/"exit_type":"Normal"/' \

@@ -4,7 +4,8 @@
 #   screen.sh run          loop: dark between SCREEN_OFF_AT and SCREEN_ON_AT; a touch during the
 #                          night lights the screen for SCREEN_WAKE_MINUTES
 # Settings (/etc/e-korespondencja/screen.env): SCREEN_OFF_AT=22:00 SCREEN_ON_AT=06:00
-# SCREEN_WAKE_MINUTES=3 TOUCH_DEVICE=/dev/input/by-path/...-event (default: first touch device).
+# SCREEN_WAKE_MINUTES=3 TOUCH_DEVICE=/dev/input/by-path/...-event (default: the input device
+# udev marks ID_INPUT_TOUCHSCREEN=1).
 # Works with the official DSI touchscreen (backlight in /sys/class/backlight) and, through
 # wlr-randr when installed, with HDMI monitors.
 set -euo pipefail
@@ -14,6 +15,7 @@ SCREEN_ON_AT="${SCREEN_ON_AT:-06:00}"
 SCREEN_WAKE_MINUTES="${SCREEN_WAKE_MINUTES:-3}"
 BACKLIGHT_DIR="${BACKLIGHT_DIR:-/sys/class/backlight}"
 KIOSK_USER="${KIOSK_USER:-e-korespondencja-kiosk}"
+INPUT_DIR="${INPUT_DIR:-/dev/input}"
 
 minutes_of() {
   local hh="${1%%:*}" mm="${1##*:}"
@@ -50,26 +52,51 @@ set_display() {
   fi
 }
 
+# The touchscreen: TOUCH_DEVICE, else the event device udev tags ID_INPUT_TOUCHSCREEN=1 (the
+# first by-path device may be a keyboard, a power button or the HDMI-CEC remote).
 touch_device() {
   if [ -n "${TOUCH_DEVICE:-}" ]; then
     echo "$TOUCH_DEVICE"
     return
   fi
   local dev
-  for dev in /dev/input/by-path/*event*; do
-    [ -e "$dev" ] && { echo "$dev"; return; }
+  for dev in "$INPUT_DIR"/event*; do
+    [ -e "$dev" ] || continue
+    if udevadm info --query=property --name="$dev" 2>/dev/null | grep -qx 'ID_INPUT_TOUCHSCREEN=1'; then
+      echo "$dev"
+      return
+    fi
   done
 }
 
-# Waits up to $1 seconds for any input event; true when one arrived.
-wait_touch() {
-  local dev
-  dev="$(touch_device)"
-  if [ -z "$dev" ]; then
-    sleep "$1"
-    return 1
+# Size of one struct input_event: a struct timeval (two longs) + type, code (u16) + value (s32).
+# 24 bytes with 64-bit longs (arm64), 16 on 32-bit userspace. evdev refuses (EINVAL) a read
+# smaller than one event, so a wrong size fails at once and the night loop would spin.
+event_size() {
+  if [ -n "${EVENT_SIZE:-}" ]; then
+    echo "$EVENT_SIZE"
+  elif [ "$(getconf LONG_BIT)" = 64 ]; then
+    echo 24
+  else
+    echo 16
   fi
-  timeout "$1" dd if="$dev" of=/dev/null bs=16 count=1 status=none 2>/dev/null
+}
+
+# Waits up to $1 seconds for one whole input event; true when one arrived. A device that cannot
+# be read still takes the whole wait (no busy loop through the night).
+wait_touch() {
+  local dev started rc=0
+  dev="$(touch_device)"
+  started="$(date +%s)"
+  if [ -n "$dev" ]; then
+    timeout "$1" dd if="$dev" of=/dev/null bs="$(event_size)" count=1 iflag=fullblock status=none 2>/dev/null || rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    [ "$rc" -eq 124 ] && return 1
+    echo "screen: cannot read $dev (dd exit $rc)" >&2
+  fi
+  local left=$(($1 - ($(date +%s) - started)))
+  [ "$left" -gt 0 ] && sleep "$left"
+  return 1
 }
 
 run() {
@@ -95,8 +122,11 @@ case "${1:-}" in
   on | off) set_display "$1" ;;
   run) run ;;
   is-night) is_night "$(minutes_of "${2:-$(date +%H:%M)}")" ;;
+  touch-device) touch_device ;;
+  event-size) event_size ;;
+  wait-touch) wait_touch "${2:-60}" ;;
   *)
-    echo "usage: screen.sh on | off | run | is-night [HH:MM]" >&2
+    echo "usage: screen.sh on | off | run | is-night [HH:MM] | touch-device | event-size | wait-touch [SECONDS]" >&2
     exit 2
     ;;
 esac
