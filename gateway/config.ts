@@ -64,6 +64,17 @@ export const configSchema = z.object({
       codesPerKioskPerHour: z.coerce.number().int().min(1).default(40),
       identifyMaxFailures: z.coerce.number().int().min(1).default(5),
       identifyCooldownMinutes: z.coerce.number().int().min(1).default(15),
+      /** Failures older than this no longer count towards the per-client and global delays. */
+      identifyWindowMinutes: z.coerce.number().int().min(1).max(1440).default(60),
+      /** Failures from one client (the kiosk, a LAN device), any flats, before it is slowed down. */
+      identifyClientFreeFailures: z.coerce.number().int().min(1).default(10),
+      /** Failures from all clients together before every client is slowed down. */
+      identifyGlobalFreeFailures: z.coerce.number().int().min(1).default(30),
+      /** The first delay; each further failure doubles it, up to identifyMaxDelayMinutes. */
+      identifyFirstDelaySeconds: z.coerce.number().int().min(1).default(5),
+      identifyMaxDelayMinutes: z.coerce.number().int().min(1).default(15),
+      /** Failures on this many different flats from one client within the window alert the office. */
+      identifyAlertFlats: z.coerce.number().int().min(2).default(5),
       /** A new code for the same contact is refused this soon after the previous one. */
       resendAfterSeconds: z.coerce.number().int().min(0).max(600).default(30),
     })

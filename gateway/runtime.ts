@@ -21,6 +21,7 @@ import { startOffice } from "./office/start.ts";
 import { startReceipts } from "./receipts/startReceipts.ts";
 import { importOwners } from "./services/importOwners.ts";
 import { KioskSessions } from "./services/kioskSessions.ts";
+import { listOfficeAlerts } from "./services/listOfficeAlerts.ts";
 import { ConsentRegister } from "./services/register.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
@@ -84,6 +85,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
           action: "run `npm run register -- verify` and, after investigating, `npm run register -- acknowledge`",
         },
   );
+  health.register("alerts", () => {
+    const last24h = listOfficeAlerts(core, { hours: 24 }).length;
+    return last24h > 0
+      ? { status: "degraded", last24h, action: "see the alerts in the staff console (/office/)" }
+      : { status: "ok", last24h };
+  });
   // A Pi without a battery clock may run on a stale time until NTP answers (see systemd/timeSync.ts).
   const timeSync = new TimeSync();
   ctx.clockSynchronized = () => timeSync.synchronized;

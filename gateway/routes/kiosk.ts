@@ -8,6 +8,7 @@ import { flatDirectory, flatLabel } from "../services/flatDirectory.ts";
 import { identifyOwner } from "../services/identifyOwner.ts";
 import { statusView } from "../services/statusView.ts";
 import { withdraw } from "../services/withdraw.ts";
+import { clientAddress } from "./clientAddress.ts";
 import { validate } from "./validate.ts";
 
 const channel = z.enum(["email", "sms"]);
@@ -60,8 +61,8 @@ export function kioskRoutes(ctx: GatewayContext) {
       }),
     )
     .get("/directory", (c) => c.json(flatDirectory(ctx.db)))
-    .post("/identify", validate("json", identifyBody), (c) => {
-      const owner = identifyOwner(ctx, c.req.valid("json"));
+    .post("/identify", validate("json", identifyBody), async (c) => {
+      const owner = await identifyOwner(ctx, { ...c.req.valid("json"), client: clientAddress(c) });
       const token = sessions.open(owner.flatCode, owner.ownerId);
       const state = ctx.register.stateOf(owner.flatCode);
       return c.json({

@@ -1,14 +1,19 @@
 /**
  * Identifies an owner at the kiosk: flat + surname + the code the owner already has. Only an
- * owner or co-owner gets through; after N failures for a flat, a cool-down. The answer never
- * reveals which part was wrong, or who owns the flat.
+ * owner or co-owner gets through. Guessing is slowed three ways: a cool-down per flat after N
+ * failures, and growing delays per client (the kiosk, a device on the LAN) and for all clients
+ * together; failures on several flats from one client alert the office. The answer never
+ * reveals which part was wrong, or who owns the flat. The code is checked off the event loop.
  */
-import { and, eq, gt } from "drizzle-orm";
+import { and, count, countDistinct, eq, gt, max } from "drizzle-orm";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
-import { hashSecret, verifySecret } from "../domain/secrets.ts";
+import { hashSecret } from "../domain/secrets.ts";
+import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
+import type { HashPool } from "../hashing.ts";
+import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
 /** Compared against when the flat is unknown, so failures take the same time either way. */
 const DECOY = hashSecret("000000");
@@ -20,17 +25,15 @@ export interface IdentifiedOwner {
   surname: string;
 }
 
-export function identifyOwner(
-  deps: CoreDeps,
-  input: { flatCode: string; surname: string; ownerCode: string },
-): IdentifiedOwner {
+type IdentifyDeps = CoreDeps & { hashing: HashPool };
+
+function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failures: number } {
   const { identifyMaxFailures, identifyCooldownMinutes } = deps.config.verification;
-  const now = deps.clock.now();
   const windowStart = new Date(now.getTime() - identifyCooldownMinutes * 60_000).toISOString();
   const recent = deps.db
     .select()
     .from(identifyAttempts)
-    .where(and(eq(identifyAttempts.flatCode, input.flatCode), gt(identifyAttempts.at, windowStart)))
+    .where(and(eq(identifyAttempts.flatCode, flatCode), gt(identifyAttempts.at, windowStart)))
     .all();
   let failures = 0;
   let lastFailure = 0;
@@ -48,6 +51,56 @@ export function identifyOwner(
     );
     throw new KioskError("IDENTIFY_COOLDOWN", "too many failed attempts for this flat", { retryAfterSeconds });
   }
+  return { failures };
+}
+
+/** Failures in the window, for one client or (client undefined) for all. */
+function failuresSince(deps: IdentifyDeps, since: string, client?: string) {
+  const row = deps.db
+    .select({ n: count(), last: max(identifyAttempts.at), flats: countDistinct(identifyAttempts.flatCode) })
+    .from(identifyAttempts)
+    .where(
+      and(
+        eq(identifyAttempts.success, false),
+        gt(identifyAttempts.at, since),
+        client === undefined ? undefined : eq(identifyAttempts.client, client),
+      ),
+    )
+    .get();
+  return { n: row?.n ?? 0, last: row?.last ? Date.parse(row.last) : 0, flats: row?.flats ?? 0 };
+}
+
+function guessingDelay(deps: IdentifyDeps, client: string, now: Date) {
+  const v = deps.config.verification;
+  const since = new Date(now.getTime() - v.identifyWindowMinutes * 60_000).toISOString();
+  const limits = (free: number): ThrottleLimits => ({
+    free,
+    firstMs: v.identifyFirstDelaySeconds * 1000,
+    maxMs: v.identifyMaxDelayMinutes * 60_000,
+  });
+  const byClient = failuresSince(deps, since, client);
+  const all = failuresSince(deps, since);
+  const wait = Math.max(
+    waitMs(byClient.n, byClient.last, now.getTime(), limits(v.identifyClientFreeFailures)),
+    waitMs(all.n, all.last, now.getTime(), limits(v.identifyGlobalFreeFailures)),
+  );
+  if (wait > 0) {
+    throw new KioskError("IDENTIFY_COOLDOWN", "too many failed attempts: wait a moment", {
+      retryAfterSeconds: Math.ceil(wait / 1000),
+    });
+  }
+  return since;
+}
+
+export async function identifyOwner(
+  deps: IdentifyDeps,
+  input: { flatCode: string; surname: string; ownerCode: string; client?: string },
+): Promise<IdentifiedOwner> {
+  const v = deps.config.verification;
+  const client = input.client ?? "local";
+  const now = deps.clock.now();
+  const since = guessingDelay(deps, client, now);
+  const { failures } = flatCooldown(deps, input.flatCode, now);
 
   const flat = deps.db.select().from(flats).where(eq(flats.code, input.flatCode)).get();
   const key = surnameKey(input.surname);
@@ -62,14 +115,27 @@ export function identifyOwner(
         .all()
     : [];
   const codeOk =
-    verifySecret(input.ownerCode, flat?.secretHash ?? DECOY) && Boolean(flat?.secretHash) && Boolean(flat?.active);
+    (await deps.hashing.verify(input.ownerCode.trim(), flat?.secretHash ?? DECOY)) &&
+    Boolean(flat?.secretHash) &&
+    Boolean(flat?.active);
   const owner = candidates.find((c) => c.surnameKey === key);
   const success = Boolean(codeOk && owner);
 
-  deps.db.insert(identifyAttempts).values({ flatCode: input.flatCode, at: now.toISOString(), success }).run();
+  deps.db
+    .insert(identifyAttempts)
+    .values({ flatCode: input.flatCode, client, at: deps.clock.now().toISOString(), success })
+    .run();
   if (!success || !owner) {
+    const byClient = failuresSince(deps, since, client);
+    if (byClient.flats >= v.identifyAlertFlats) {
+      raiseOfficeAlert(deps, {
+        kind: "identify_guessing",
+        scope: `client:${client}`,
+        details: { client, flats: byClient.flats, failures: byClient.n, windowMinutes: v.identifyWindowMinutes },
+      });
+    }
     throw new KioskError("IDENTIFY_FAILED", "the data does not match our register", {
-      attemptsLeft: Math.max(0, identifyMaxFailures - failures - 1),
+      attemptsLeft: Math.max(0, v.identifyMaxFailures - failures - 1),
     });
   }
   return { flatCode: input.flatCode, ownerId: owner.id, firstName: owner.firstName, surname: owner.surname };
