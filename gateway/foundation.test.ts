@@ -56,6 +56,26 @@ describe("logs", () => {
     expect(line).toContain("+48 *** *** 200");
     expect(maskPersonalData("kontakt: a.b@o2.pl")).toBe("kontakt: a***@o2.pl");
   });
+
+  it("keep an error's stack, masked, wherever the error sits in the log object", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger("info", sink);
+    const err = Object.assign(new Error("550 mailbox jan.kowalski@gmail.com unknown"), { code: "EENVELOPE" });
+    logger.error({ err }, "send failed");
+    logger.warn({ cause: err }, "retrying");
+    const [first, second] = lines.map((l) => JSON.parse(l));
+    for (const logged of [first.err, second.cause]) {
+      expect(logged).toMatchObject({ type: "Error", code: "EENVELOPE", message: "550 mailbox j***@gmail.com unknown" });
+      expect(logged.stack).toMatch(/at .*foundation\.test\.ts/);
+      expect(logged.stack).not.toContain("jan.kowalski");
+    }
+  });
 });
 
 describe("demo owners register", () => {

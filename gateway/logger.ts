@@ -12,11 +12,18 @@ export function maskPersonalData(text: string): string {
   return text.replace(EMAIL, (m) => maskEmail(m)).replace(PHONE, (m) => maskMobile(m));
 }
 
+/**
+ * pino's own error serializer (type, message, stack, code, cause…) with personal data masked
+ * in every string, the stack included. Used for `err` and for an Error under any other key.
+ */
+export function serializeError(err: unknown): unknown {
+  return maskDeep(err instanceof Error ? pino.stdSerializers.err(err) : err);
+}
+
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return maskPersonalData(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error)
-    return { type: value.name, message: maskPersonalData(value.message), code: (value as { code?: unknown }).code };
+  if (value instanceof Error) return serializeError(value);
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
 }
@@ -27,7 +34,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { svc: "gateway" },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // The log formatter runs before the serializers, so it serializes errors itself (same function).
       formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
+      serializers: { err: serializeError },
       hooks: {
         logMethod(args, method) {
           const masked = args.map((a) => (typeof a === "string" ? maskPersonalData(a) : a));
