@@ -12,7 +12,6 @@ import type { Stoppable } from "../runtime.ts";
 import { unreviewedBounceCount } from "../services/listBounces.ts";
 import { BounceReader } from "./bounces.ts";
 import { EmailSender } from "./email.ts";
-import { MailSink } from "./sink.ts";
 import { OutboxWorker } from "./worker.ts";
 
 export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): Promise<void> {
@@ -22,6 +21,8 @@ export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): P
 
   let target = { host: config.email.host, port: config.email.port };
   if (config.email.driver === "sink") {
+    // Demo only: smtp-server is a development dependency, absent from a production install.
+    const { MailSink } = await import("./sink.ts");
     const sink = new MailSink({ host: "127.0.0.1", port: config.email.port, dir: join(config.dataDir, "mail") });
     const port = await sink.start();
     ctx.mailSink = sink;
