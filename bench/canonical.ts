@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import canonicalize from "canonicalize";
-import { canonicalEnvelope, canonicalJson } from "../gateway/domain/registerEvents.ts";
+import { canonicalEnvelope, canonicalJson, type UnsealedEvent } from "../gateway/domain/registerEvents.ts";
 
 const load = () =>
   `load average ${loadavg()
@@ -17,7 +17,7 @@ const busy = loadavg()[0] > cpus().length / 2 && !process.argv.includes("--force
 if (busy) console.log("the machine is busy (1-min load above half the CPUs): ratios below are NOT comparable");
 
 const N = 20_000;
-const events = Array.from({ length: N }, (_, i) => ({
+const events: UnsealedEvent[] = Array.from({ length: N }, (_, i) => ({
   seq: i + 1,
   type: "enrolled" as const,
   flatCode: `KEL10-A-${i % 120}`,
@@ -27,12 +27,11 @@ const events = Array.from({ length: N }, (_, i) => ({
   payload: {
     email: `mieszkaniec.${i}@example.pl`,
     mobile: `+48600${String(i).padStart(6, "0")}`,
-    channels: ["email", "sms"],
+    channels: ["email", "sms"] as Array<"email" | "sms">,
     consentVersion: "2021-08-v1",
-    language: "pl",
-    source: { kind: "kiosk", kioskId: "K1" },
+    kioskId: "K1",
   },
-}));
+})) as UnsealedEvent[];
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const library = () => {

@@ -4,9 +4,11 @@
  * wrong PIN locks the SIM; the technician must fix `sms.pin`). The refusal is remembered on disk
  * (hash of the PIN) so a gateway restart does not try the same wrong PIN again.
  */
+
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execa, type ResultPromise } from "execa";
+import { backoffMs } from "../backoff.ts";
 
 export type DaemonState = "stopped" | "starting" | "running" | "backoff" | "pin_refused";
 
@@ -211,8 +213,11 @@ export class GammuSupervisor {
     if (Date.now() - this.startedAt > (this.o.stableAfterMs ?? 60_000)) this.failuresInRow = 0;
     this.failuresInRow++;
     this.restarts++;
-    const base = this.o.backoffBaseMs ?? 1000;
-    const delay = Math.min(base * 2 ** (this.failuresInRow - 1), this.o.backoffMaxMs ?? 60_000);
+    const delay = backoffMs(this.failuresInRow, {
+      baseMs: this.o.backoffBaseMs ?? 1000,
+      maxMs: this.o.backoffMaxMs ?? 60_000,
+      jitter: false,
+    });
     this.setState("backoff", { exit: this.lastExit, retryInMs: delay });
     this.timer = setTimeout(() => {
       this.timer = null;

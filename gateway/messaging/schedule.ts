@@ -1,13 +1,7 @@
 /**
- * When a message may go out: retry backoff with full jitter, SMS quiet hours in the
+ * When a message may go out: SMS quiet hours in the
  * cooperative's time zone, and a sliding-window rate limit per channel. Pure; time is passed in.
  */
-
-/** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(attempt-1))). */
-export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.floor(random() * ceiling);
-}
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

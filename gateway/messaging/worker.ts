@@ -10,11 +10,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { backoffMs } from "../../drivers/backoff.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { type DeliveryChange, recordDelivery, recordSent } from "../services/recordDelivery.ts";
 import type { ConsentRegister } from "../services/register.ts";
 import { claimDue, expiredRows, type OutboxRow, release, renewLeases, reschedule } from "./leases.ts";
-import { backoffMs, inSendingWindow, quietHoursExempt, RateWindow } from "./schedule.ts";
+import { inSendingWindow, quietHoursExempt, RateWindow } from "./schedule.ts";
 import type { ChannelSender, OutgoingMessage, SendResult } from "./types.ts";
 
 type Channel = "email" | "sms";
@@ -241,7 +242,11 @@ export class OutboxWorker {
           continue;
         }
         const { retryBaseSeconds, retryMaxSeconds } = deps.config.outbox;
-        const delay = backoffMs(row.attempts, retryBaseSeconds * 1000, retryMaxSeconds * 1000, this.random);
+        const delay = backoffMs(row.attempts, {
+          baseMs: retryBaseSeconds * 1000,
+          maxMs: retryMaxSeconds * 1000,
+          random: this.random,
+        });
         reschedule(deps.db, row.id, new Date(now.getTime() + delay), result.reason, now);
         if (delay < deps.config.outbox.pollMs) this.wakeIn(delay);
         continue;

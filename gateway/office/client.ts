@@ -4,6 +4,7 @@
  * retries transport failures and 5xx with backoff; every retry is a new nonce, and every office
  * endpoint is idempotent, so a retry after a lost response is safe.
  */
+import { backoffMs } from "../../drivers/backoff.ts";
 import { signRequest } from "./signing.ts";
 
 export interface OfficeKey {
@@ -89,7 +90,7 @@ export class OfficeClient {
       } catch (err) {
         if (attempt >= retries) throw err;
         this.retried++;
-        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        await sleep(backoffMs(attempt + 1, { baseMs: this.options.retryBaseMs ?? 100, maxMs: 30_000 }));
         continue;
       }
       let answer = "";
@@ -103,7 +104,7 @@ export class OfficeClient {
         // The connection was cut mid-answer: the server may have applied it; retrying is safe.
         if (attempt >= retries) throw err;
         this.retried++;
-        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        await sleep(backoffMs(attempt + 1, { baseMs: this.options.retryBaseMs ?? 100, maxMs: 30_000 }));
         continue;
       }
       if (response.status === 401) {
@@ -122,7 +123,7 @@ export class OfficeClient {
       }
       if (response.status >= 500 && attempt < retries) {
         this.retried++;
-        await sleep(backoff(attempt, this.options.retryBaseMs ?? 100));
+        await sleep(backoffMs(attempt + 1, { baseMs: this.options.retryBaseMs ?? 100, maxMs: 30_000 }));
         continue;
       }
       return { status: response.status, headers: response.headers, text: answer, data };
@@ -145,11 +146,6 @@ export class OfficeClient {
     }
     return parsed as T;
   }
-}
-
-export function backoff(attempt: number, baseMs: number, maxMs = 30_000): number {
-  // Full jitter: a random wait up to the exponential bound.
-  return Math.random() * Math.min(maxMs, baseMs * 2 ** attempt);
 }
 
 function safeJson(text: string): unknown {

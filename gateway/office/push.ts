@@ -9,12 +9,12 @@
 
 import { eq } from "drizzle-orm";
 import { syncCursors } from "../../db/schema/index.ts";
+import { backoffMs } from "../../drivers/backoff.ts";
 import type { GatewayContext } from "../context.ts";
 import type { PartHealth } from "../health.ts";
-import { kioskKeySet } from "../services/kioskKeySet.ts";
+import { kioskKeySet } from "../receipts/kioskKey.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import { listRegisterEvents } from "../services/listRegisterEvents.ts";
-import { backoff } from "./client.ts";
 import { readCursor, writeCursor } from "./officeCopy.ts";
 import { sha256Hex, signRequest } from "./signing.ts";
 
@@ -96,7 +96,7 @@ export class OfficePush {
 
   /** The kiosk's public keys, whenever the set changes, so the office can verify slips. */
   private async pushKioskKeys(): Promise<boolean> {
-    const set = kioskKeySet(this.deps);
+    const set = kioskKeySet(this.deps.db);
     if (set.keys.length === 0) return false;
     const body = JSON.stringify(set);
     const digest = sha256Hex(body);
@@ -133,7 +133,7 @@ export class OfficePush {
       } catch (err) {
         this.failures++;
         this.lastError = (err as Error).message;
-        wait = Math.max(10, backoff(this.failures - 1, pushBackoffBaseMs, pushBackoffMaxMs));
+        wait = Math.max(10, backoffMs(this.failures, { baseMs: pushBackoffBaseMs, maxMs: pushBackoffMaxMs }));
         this.deps.logger.warn(
           { err: this.lastError, failures: this.failures, retryInMs: Math.round(wait) },
           "office push failed",

@@ -5,7 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eq, isNull } from "drizzle-orm";
+import { asc, eq, isNull } from "drizzle-orm";
 import { privateDir } from "../../db/privateFiles.ts";
 import { kioskKeys } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
@@ -75,14 +75,24 @@ export function loadOrCreateKioskKey(deps: Pick<CoreDeps, "db" | "clock" | "conf
   return { kid: publicJwk.kid, privateKey, publicJwk };
 }
 
-/** The JWK set published at `/.well-known/kiosk-keys.json` (retired keys stay: old slips verify). */
-export function kioskKeySet(db: DbOrTx): { keys: Array<PublicJwk & { retiredAt?: string }> } {
-  const rows = db.select().from(kioskKeys).all();
+/**
+ * The kiosk's public signing keys as a JWK set: published at `/.well-known/kiosk-keys.json` and
+ * `/office/v1/kiosk-keys`, and pushed to the office. Retired keys stay, so old slips verify.
+ */
+export function kioskKeySet(db: DbOrTx): { keys: Array<PublicJwk & { created_at: string; retired_at?: string }> } {
   return {
-    keys: rows.map((r) => ({
-      ...(JSON.parse(r.publicJwk) as PublicJwk),
-      ...(r.retiredAt ? { retiredAt: r.retiredAt } : {}),
-    })),
+    keys: db
+      .select()
+      .from(kioskKeys)
+      .orderBy(asc(kioskKeys.kid))
+      .all()
+      .map((k) => ({
+        ...(JSON.parse(k.publicJwk) as PublicJwk),
+        kid: k.kid,
+        use: "sig",
+        created_at: k.createdAt,
+        ...(k.retiredAt ? { retired_at: k.retiredAt } : {}),
+      })),
   };
 }
 

@@ -174,7 +174,15 @@ describe("the kiosk key", () => {
     expect(second.kid).toBe(first.kid);
     const set = kioskKeySet(database.db);
     expect(set.keys).toEqual([
-      { kty: "OKP", crv: "Ed25519", x: first.publicJwk.x, kid: first.kid, use: "sig", alg: "EdDSA" },
+      {
+        kty: "OKP",
+        crv: "Ed25519",
+        x: first.publicJwk.x,
+        kid: first.kid,
+        use: "sig",
+        alg: "EdDSA",
+        created_at: expect.any(String),
+      },
     ]);
     expect(JSON.stringify(set)).not.toContain('"d"');
     database.close();
