@@ -35,6 +35,7 @@ describe("kiosk API", () => {
     email = "jan.kowalski@gmail.com",
     mobile = "600 100 200",
     key = randomUUID(),
+    language = "pl",
   ) {
     return gw.json("POST", "/api/v1/kiosk/enrolments", {
       session,
@@ -45,7 +46,7 @@ describe("kiosk API", () => {
       consents: { processing: true, email: true, sms: true },
       consentVersion: gw.config.consent.version,
       verifications: { email: confirmedCode("email", email), sms: confirmedCode("sms", "+48600100200") },
-      language: "pl",
+      language,
     });
   }
 
@@ -115,6 +116,21 @@ describe("kiosk API", () => {
     expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(1);
     const confirmation = gw.ctx.db.select().from(outbox).all();
     expect(confirmation.map((m) => m.recipient)).toEqual(["jan.kowalski@gmail.com"]);
+  });
+
+  it("stores the resident's language with the consent and confirms in it, channels as the router sends them", async () => {
+    const { body } = await identify();
+    const res = await enrolBoth(body.session, undefined, undefined, undefined, "uk");
+    expect(res.status).toBe(201);
+    expect(gw.ctx.register.stateOf(single.flatCode).language).toBe("uk");
+    const [event] = gw.ctx.db.select().from(registerEvents).all();
+    expect(JSON.parse(event.payload).language).toBe("uk");
+    const [confirmation] = gw.ctx.db.select().from(outbox).all();
+    const message = JSON.parse(confirmation.payload);
+    expect(message.subject).toMatch(/^Підтвердження запису/);
+    expect(message.text).toContain("Поштою: вимоги про оплату.");
+    expect(message.text).toContain("(кнопка «Відмовитися»)");
+    expect(message.text).not.toMatch(/Wezwania do zapłaty nadal/);
   });
 
   it("refuses an unverified contact unless the resident chose to leave it for the office", async () => {

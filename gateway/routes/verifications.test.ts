@@ -54,6 +54,25 @@ describe("one-time codes", () => {
     expect(stored?.codeHash).not.toContain(await codeFromOutbox(res.body.id));
   });
 
+  it("writes the code in the language the resident uses at the kiosk", async () => {
+    const texts: Record<string, string> = {};
+    for (const [language, to] of [
+      ["uk", "600 100 301"],
+      ["en", "600 100 302"],
+    ] as const) {
+      const res = await gw.json("POST", "/api/v1/verifications", { channel: "sms", to, language });
+      expect(res.status).toBe(201);
+      const row = gw.ctx.db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.id, `otp-${res.body.id}`))
+        .get();
+      texts[language] = JSON.parse(row?.payload ?? "{}").text;
+    }
+    expect(texts.uk).toMatch(/^Код підтвердження SM Nasz Dom: \d{6}\. Дійсний 5 хв\.$/);
+    expect(texts.en).toMatch(/^SM Nasz Dom verification code: \d{6}\. Valid 5 min\.$/);
+  });
+
   it("delivers the code through the SMS simulator, where /dev/sms.json shows it", async () => {
     const res = await request("sms", "+48 600 100 201");
     const code = await codeFromOutbox(res.body.id);

@@ -6,7 +6,11 @@ import { confirmVerification } from "../services/confirmVerification.ts";
 import { requestVerification } from "../services/requestVerification.ts";
 import { validate } from "./validate.ts";
 
-const requestBody = z.object({ channel: z.enum(["sms", "email"]), to: z.string().trim().min(1).max(320) });
+const requestBody = z.object({
+  channel: z.enum(["sms", "email"]),
+  to: z.string().trim().min(1).max(320),
+  language: z.enum(["pl", "en", "uk"]).default("pl"),
+});
 const confirmBody = z.object({ code: z.string().trim().min(1).max(12) });
 const idParam = z.object({ id: z.string().min(1).max(64) });
 

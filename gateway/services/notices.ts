@@ -1,14 +1,13 @@
-/** Plain Polish notices the register's changes trigger (queued through the outbox). */
+/** Notices the register's changes trigger, in the resident's language (queued through the outbox). */
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { DbOrTx } from "../deps.ts";
+import type { CategoryChannels } from "../domain/categories.ts";
+import { languageOf } from "../domain/channelSentences.ts";
+import { channelSummary } from "../domain/channelSummary.ts";
 import type { FlatConsent } from "../domain/consentState.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
-
-const dateFmt = (iso: string, timezone: string) =>
-  new Intl.DateTimeFormat("pl-PL", { timeZone: timezone, day: "2-digit", month: "2-digit", year: "numeric" }).format(
-    new Date(iso),
-  );
+import { enrolmentConfirmedText, recipientReplacedText } from "../messaging/templates/residentTexts.ts";
 
 /** Tells the previous designated recipient that another co-owner took over the flat. */
 export function noticeRecipientReplaced(
@@ -18,16 +17,15 @@ export function noticeRecipientReplaced(
   flatLabel: string,
   eventSeq: number,
 ): void {
-  const coop = deps.config.cooperative.shortName;
-  const text = `${coop}: od dziś korespondencję elektroniczną dla lokalu ${flatLabel} otrzymuje inny współwłaściciel. Pani/Pana dane kontaktowe nie będą już używane dla tego lokalu. Pytania: ${deps.config.cooperative.officePhone}.`;
+  const message = recipientReplacedText(languageOf(previous.language), flatLabel, deps.config.cooperative);
   if (previous.email) {
     enqueueMessage(tx, deps.clock, {
       id: `replaced-${eventSeq}-email`,
       channel: "email",
       kind: "notice",
       recipient: previous.email,
-      subject: `Zmiana odbiorcy korespondencji – ${flatLabel}`,
-      text,
+      subject: message.subject,
+      text: message.text,
       flatCode: previous.flatCode,
     });
   }
@@ -37,13 +35,13 @@ export function noticeRecipientReplaced(
       channel: "sms",
       kind: "notice",
       recipient: previous.mobile,
-      text,
+      text: message.text,
       flatCode: previous.flatCode,
     });
   }
 }
 
-/** Confirms an enrolment or update by email (the slip is the primary proof). */
+/** Confirms an enrolment or update by email, in the resident's language (the slip is the primary proof). */
 export function noticeEnrolmentConfirmed(
   tx: DbOrTx,
   deps: { clock: Clock; config: Config },
@@ -52,22 +50,28 @@ export function noticeEnrolmentConfirmed(
   eventSeq: number,
 ): void {
   if (!state.email) return;
-  const from = state.channels.email.paperUntil ?? state.channels.sms.paperUntil;
-  const when = from ? dateFmt(from, deps.config.timezone) : "—";
+  const rules = deps.config.rules;
+  const summary = channelSummary(
+    { email: state.channels.email.consented, sms: state.channels.sms.consented },
+    {
+      categoryChannels: rules.categoryChannels as CategoryChannels,
+      paymentDemandsOnPaper: rules.paymentDemandsOnPaper,
+    },
+  );
+  const message = enrolmentConfirmedText(languageOf(state.language), {
+    flatLabel,
+    from: state.channels.email.paperUntil ?? state.channels.sms.paperUntil,
+    summary,
+    cooperative: deps.config.cooperative,
+    timezone: deps.config.timezone,
+  });
   enqueueMessage(tx, deps.clock, {
     id: `enrolled-${eventSeq}-email`,
     channel: "email",
     kind: "notice",
     recipient: state.email,
-    subject: `Potwierdzenie zapisu do e-Korespondencji – ${flatLabel}`,
-    text: [
-      "Dzień dobry,",
-      "",
-      `potwierdzamy zapis lokalu ${flatLabel} do korespondencji elektronicznej ${deps.config.cooperative.name}.`,
-      `Korespondencja elektroniczna zastąpi papierową od ${when}. Do tego dnia listy przychodzą pocztą.`,
-      "Wezwania do zapłaty nadal wysyłamy pocztą.",
-      "Zgodę można wycofać w kiosku, odpowiadając SMS-em STOP lub w biurze Spółdzielni.",
-    ].join("\n"),
+    subject: message.subject,
+    text: message.text,
     flatCode: state.flatCode,
   });
 }

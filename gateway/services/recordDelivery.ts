@@ -15,6 +15,7 @@ import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import { headsUpText } from "../messaging/templates/headsUp.ts";
 import type { ConsentRegister } from "./register.ts";
+import { carriesRejectionReason } from "./rejectEnrolment.ts";
 
 export type DeliveryStatus = "queued" | "sent" | "delivered" | "failed" | "paper";
 
@@ -207,6 +208,7 @@ function fallBackToPaper(tx: DbOrTx, row: OutboxRow, reason: string, at: string)
  * copy only when the category is a letter and no email copy of it is still on its way.
  */
 function needsPaper(tx: DbOrTx, deps: RecordDeliveryDeps, row: OutboxRow): boolean {
+  if (carriesRejectionReason(row)) return true; // the office's reason must reach the resident
   if (!row.correspondenceId || row.kind === "otp" || row.kind === "heads_up") return false;
   if (row.channel === "email") return true;
   const table = deps.config.rules.categoryChannels as CategoryChannels;

@@ -4,11 +4,15 @@
  * Repeating the same decision returns the first one.
  */
 
-import type { CoreDeps } from "../deps.ts";
+import { deliveries } from "../../db/schema/index.ts";
+import type { CoreDeps, DbOrTx } from "../deps.ts";
+import { type Language, languageOf } from "../domain/channelSentences.ts";
 import { addDays } from "../domain/consentState.ts";
 import type { ConsentEvent } from "../domain/registerEvents.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
+import { rejectionEmail, rejectionSms } from "../messaging/templates/residentTexts.ts";
+import { flatLabel } from "./flatDirectory.ts";
 import type { ConsentRegister } from "./register.ts";
 
 export interface RejectEnrolmentInput {
@@ -62,42 +66,97 @@ export function rejectEnrolment(
       input.flat,
       target.ownerId,
     );
-    const payload = target.payload as { email?: string; mobile?: string };
-    const coop = deps.config.cooperative;
-    const text = [
-      `${coop.shortName}: nie możemy przyjąć zgłoszenia do korespondencji elektronicznej dla lokalu ${input.flat} (${new Date(target.occurredAt).toLocaleDateString("pl-PL", { timeZone: deps.config.timezone })}).`,
-      `Powód: ${input.reason}.`,
-      `Korespondencję nadal wysyłamy pocztą. Pytania: ${coop.officePhone}, ${coop.officeEmail}.`,
-    ].join(" ");
-    const notices: string[] = [];
-    if (payload.email) {
-      notices.push(
-        enqueueMessage(tx, deps.clock, {
-          id: `rejected-${event.seq}-email`,
-          channel: "email",
-          kind: "notice",
-          recipient: payload.email,
-          subject: `Zgłoszenie do e-Korespondencji nie zostało przyjęte – lokal ${input.flat}`,
-          text,
-          flatCode: input.flat,
-        }),
-      );
-    }
-    if (payload.mobile) {
-      notices.push(
-        enqueueMessage(tx, deps.clock, {
-          id: `rejected-${event.seq}-sms`,
-          channel: "sms",
-          kind: "notice",
-          recipient: payload.mobile,
-          text,
-          flatCode: input.flat,
-        }),
-      );
-    }
+    const payload = target.payload as { email?: string; mobile?: string; language?: string };
+    const notices = noticeRejection(tx, deps, {
+      flat: input.flat,
+      seq: event.seq,
+      enrolledAt: target.occurredAt,
+      reason: input.reason,
+      email: payload.email ?? null,
+      mobile: payload.mobile ?? null,
+      language: languageOf(payload.language),
+    });
     deps.logger.info({ flat: input.flat, rejectedSeq: input.seq, seq: event.seq }, "enrolment rejected by office");
     return { repeated: false, event: brief(event), notices };
   });
+}
+
+/** Outbox ids of rejection notices: `rejected-<register seq>-<email|sms>`; a letter is `-letter`. */
+export const REJECTION_NOTICE_PREFIX = "rejected-";
+
+/** The email that carries the office's reason: when it fails, the reason must go by letter. */
+export function carriesRejectionReason(row: { id: string; channel: string }): boolean {
+  return row.id.startsWith(REJECTION_NOTICE_PREFIX) && row.channel === "email";
+}
+
+/**
+ * The notice: by email with the office's own words when there is an email; by SMS a fixed text
+ * that always fits one segment; without email, the reason goes by letter, recorded as a paper
+ * delivery so the office sees it in the deliveries feed (and on the paper list).
+ */
+function noticeRejection(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  n: {
+    flat: string;
+    seq: number;
+    enrolledAt: string;
+    reason: string;
+    email: string | null;
+    mobile: string | null;
+    language: Language;
+  },
+): string[] {
+  const coop = deps.config.cooperative;
+  const label = flatLabel(tx, n.flat);
+  const notices: string[] = [];
+  if (n.email) {
+    const message = rejectionEmail(n.language, {
+      flatLabel: label,
+      enrolledAt: n.enrolledAt,
+      reason: n.reason,
+      cooperative: coop,
+      timezone: deps.config.timezone,
+    });
+    notices.push(
+      enqueueMessage(tx, deps.clock, {
+        id: `${REJECTION_NOTICE_PREFIX}${n.seq}-email`,
+        channel: "email",
+        kind: "notice",
+        recipient: n.email,
+        subject: message.subject,
+        text: message.text,
+        flatCode: n.flat,
+      }),
+    );
+  }
+  if (n.mobile) {
+    notices.push(
+      enqueueMessage(tx, deps.clock, {
+        id: `${REJECTION_NOTICE_PREFIX}${n.seq}-sms`,
+        channel: "sms",
+        kind: "notice",
+        recipient: n.mobile,
+        text: rejectionSms(n.language, coop, n.email ? "email" : "letter"),
+        flatCode: n.flat,
+      }),
+    );
+  }
+  if (!n.email) {
+    const id = `${REJECTION_NOTICE_PREFIX}${n.seq}-letter`;
+    tx.insert(deliveries)
+      .values({
+        messageId: id,
+        correspondenceId: null,
+        channel: "paper",
+        status: "paper",
+        reason: "rejection_reason_by_letter",
+        at: deps.clock.now().toISOString(),
+      })
+      .run();
+    notices.push(id);
+  }
+  return notices;
 }
 
 function brief(event: ConsentEvent): RejectEnrolmentResult["event"] {

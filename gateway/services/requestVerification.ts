@@ -8,16 +8,20 @@ import { randomInt, randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import { otpCodes } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
+import { languageOf } from "../domain/channelSentences.ts";
 import { checkEmail, checkMobile } from "../domain/contacts.ts";
 import { hashSecret } from "../domain/secrets.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
+import { codeText } from "../messaging/templates/residentTexts.ts";
 
 export type VerificationChannel = "sms" | "email";
 
 export interface VerificationRequest {
   channel: VerificationChannel;
   to: string;
+  /** The kiosk language: the code message is written in it. */
+  language?: string;
 }
 
 export interface VerificationIssued {
@@ -103,13 +107,9 @@ function cooperativeName(deps: CoreDeps): string {
   return deps.config.cooperative.shortName.replace(/["„”]/g, "");
 }
 
-export function codeMessage(deps: CoreDeps, code: string): { subject: string; text: string } {
+export function codeMessage(deps: CoreDeps, code: string, language?: string): { subject: string; text: string } {
   const minutes = Math.round(deps.config.verification.codeTtlSeconds / 60);
-  const name = cooperativeName(deps);
-  return {
-    subject: `Kod weryfikacyjny ${name}`,
-    text: `Kod weryfikacyjny ${name}: ${code}. Ważny ${minutes} min.`,
-  };
+  return codeText(languageOf(language), cooperativeName(deps), code, minutes);
 }
 
 export function requestVerification(deps: VerificationDeps, input: VerificationRequest): VerificationIssued {
@@ -132,7 +132,7 @@ export function requestVerification(deps: VerificationDeps, input: VerificationR
         expiresAt,
       })
       .run();
-    const message = codeMessage(deps, code);
+    const message = codeMessage(deps, code, input.language);
     enqueueMessage(tx, deps.clock, {
       id: `otp-${id}`,
       channel: input.channel,

@@ -26,7 +26,7 @@ export function enrolDirect(
   gw: TestGateway,
   flat: string,
   ownerId: string,
-  contacts: { email?: string; mobile?: string; channels?: ElectronicChannel[] },
+  contacts: { email?: string; mobile?: string; channels?: ElectronicChannel[]; language?: string },
   at?: string,
 ): ConsentEvent {
   const channels =
@@ -43,6 +43,7 @@ export function enrolDirect(
           channels,
           consentVersion: gw.config.consent.version,
           kioskId: gw.config.kioskId,
+          ...(contacts.language ? { language: contacts.language } : {}),
         },
       },
       flat,

@@ -1,6 +1,7 @@
 /** The kiosk's calls to the gateway, one function per route, through the typed `hc` client. */
 import { hc } from "hono/client";
 import type { KioskApi } from "../../../gateway/app.ts";
+import { lang } from "../i18n/index.ts";
 import { timedFetch, unwrap } from "./http.ts";
 import type {
   Channel,
@@ -40,8 +41,9 @@ export const kioskApi = {
   withdraw: (json: { session: string; idempotencyKey: string; channels: Channel[] | "all"; language: Lang }) =>
     unwrap<WithdrawResult>(api.kiosk.withdrawals.$post({ json })),
   endSession: (session: string) => unwrap<void>(api.kiosk.session.end.$post({ json: { session } })),
+  /** The code message is written in the language the resident is using now. */
   startVerification: (json: { channel: Channel; to: string }) =>
-    unwrap<VerificationStarted>(api.verifications.$post({ json })),
+    unwrap<VerificationStarted>(api.verifications.$post({ json: { ...json, language: lang.value } })),
   confirmVerification: (id: string, code: string) =>
     unwrap<{ verified: true }>(api.verifications[":id"].confirm.$post({ param: { id }, json: { code } })),
   checkContacts: (json: { email?: string; mobile?: string }) =>
