@@ -248,3 +248,50 @@ describe("routing properties", () => {
     );
   });
 });
+
+describe("consents from the paper register", () => {
+  // The cooperative has collected paper forms since 2021; they reach the register years later.
+  const paperForm: ConsentEventBody = {
+    type: "enrolled",
+    payload: {
+      email: "jan@wp.pl",
+      channels: ["email"],
+      consentVersion: "paper-2021",
+      source: "paper_import",
+      appliedAt: "2021-10-04T00:00:00.000Z",
+      formReference: "F/2021/0117",
+      enteredBy: "Katarzyna Nowak",
+    },
+  };
+  const imported = chain(["2026-11-30T10:00:00Z", paperForm]);
+
+  it("routes a 2022 letter for a flat that applied on paper in 2021 electronically", () => {
+    const generatedAt = "2022-03-01T09:00:00Z";
+    const r = routeCorrespondence(
+      { category: "water_bill", generatedAt },
+      consentAsOf("F1", imported, generatedAt, 14),
+      policy,
+    );
+    expect(r.channels).toEqual(["email"]);
+  });
+
+  it("keeps paper for 14 days after the date on the form, not after the import", () => {
+    const generatedAt = "2021-10-10T09:00:00Z";
+    const r = routeCorrespondence(
+      { category: "water_bill", generatedAt },
+      consentAsOf("F1", imported, generatedAt, 14),
+      policy,
+    );
+    expect(r.decisions).toContainEqual({ channel: "email", send: false, reason: "grace_period" });
+  });
+
+  it("does not let an old paper form imported late override a newer kiosk enrolment", () => {
+    const kiosk: ConsentEventBody = {
+      type: "enrolled",
+      payload: { email: "nowy@wp.pl", channels: ["email"], consentVersion: "v1", source: "kiosk" },
+    };
+    const events = chain(["2025-05-05T10:00:00Z", kiosk], ["2026-11-30T10:00:00Z", paperForm]);
+    expect(consentAsOf("F1", events, null, 14).email).toBe("nowy@wp.pl");
+    expect(consentAsOf("F1", events, "2022-01-01T00:00:00Z", 14).email).toBe("jan@wp.pl");
+  });
+});
