@@ -14,6 +14,10 @@ export const contacts = sqliteTable(
       .notNull()
       .default("unverified"),
     verifiedAt: text("verified_at"),
+    /** Where the address first came from; paper contacts stay unverified until the kiosk checks them. */
+    source: text("source", { enum: ["kiosk", "paper_form", "paper_import"] })
+      .notNull()
+      .default("kiosk"),
     health: text("health", { enum: ["ok", "at_risk", "failing"] })
       .notNull()
       .default("ok"),

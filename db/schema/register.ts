@@ -27,3 +27,24 @@ export const registerAcknowledgements = sqliteTable("register_acknowledgements",
   note: text("note").notNull(),
   acknowledgedAt: text("acknowledged_at").notNull(),
 });
+
+/**
+ * Paper forms already written to the register (typed in by staff or imported from the paper
+ * register), by the form's reference number. The content hash makes a re-import a no-op and a
+ * second, different form under the same number an error.
+ */
+export const paperForms = sqliteTable(
+  "paper_forms",
+  {
+    reference: text("reference").primaryKey(),
+    contentHash: text("content_hash").notNull(),
+    source: text("source", { enum: ["paper_form", "paper_import"] }).notNull(),
+    flatCode: text("flat_code").notNull(),
+    ownerId: text("owner_id").notNull(),
+    appliedAt: text("applied_at").notNull(),
+    enteredBy: text("entered_by").notNull(),
+    eventSeq: integer("event_seq").notNull(),
+    recordedAt: text("recorded_at").notNull(),
+  },
+  (t) => [index("paper_forms_flat_idx").on(t.flatCode)],
+);

@@ -3,7 +3,7 @@
  * now or as of any moment (routing needs the state when a letter was generated).
  */
 import type { ElectronicChannel } from "./categories.ts";
-import type { ConsentEvent } from "./registerEvents.ts";
+import { type ConsentEvent, effectiveAt } from "./registerEvents.ts";
 
 export type ContactHealth = "ok" | "at_risk" | "failing";
 
@@ -67,6 +67,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
     channels: { email: { ...state.channels.email }, sms: { ...state.channels.sms } },
   };
   next.lastEventSeq = event.seq;
+  const appliedAt = effectiveAt(event);
   switch (event.type) {
     case "enrolled":
     case "recipient_replaced":
@@ -79,7 +80,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
       next.unverified = p.unverified ?? [];
       next.consentVersion = p.consentVersion;
       if (p.language) next.language = p.language;
-      if (newPerson || next.status !== "active") next.enrolledAt = event.occurredAt;
+      if (newPerson || next.status !== "active") next.enrolledAt = appliedAt;
       for (const channel of ["email", "sms"] as const) {
         const wanted = p.channels.includes(channel) && Boolean(channel === "email" ? p.email : p.mobile);
         const current = next.channels[channel];
@@ -88,7 +89,7 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
         const newAddress = channel === "email" ? p.email : p.mobile;
         next.channels[channel] = {
           consented: wanted,
-          paperUntil: wanted ? (wasRunning ? current.paperUntil : addDays(event.occurredAt, graceDays)) : null,
+          paperUntil: wanted ? (wasRunning ? current.paperUntil : addDays(appliedAt, graceDays)) : null,
           health: wanted && previousAddress === newAddress && !newPerson ? current.health : "ok",
         };
       }
@@ -125,7 +126,24 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
   return next;
 }
 
-/** Folds a flat's events (in sequence order) up to and including `asOf` (ISO instant). */
+/**
+ * Events in the order they took effect: by the date the resident applied, then by sequence.
+ * The register is usually already in that order (a kiosk writes as the resident applies); a
+ * paper form typed in late sorts back to its date, so an old form cannot override a newer one.
+ */
+export function inEffectiveOrder(events: Iterable<ConsentEvent>): Array<{ event: ConsentEvent; at: number }> {
+  const out: Array<{ event: ConsentEvent; at: number }> = [];
+  let ordered = true;
+  for (const event of events) {
+    const at = Date.parse(effectiveAt(event));
+    if (out.length > 0 && at < out[out.length - 1].at) ordered = false;
+    out.push({ event, at });
+  }
+  if (!ordered) out.sort((a, b) => a.at - b.at || a.event.seq - b.event.seq);
+  return out;
+}
+
+/** Folds a flat's events up to and including `asOf` (ISO instant), in the order they took effect. */
 export function consentAsOf(
   flatCode: string,
   events: Iterable<ConsentEvent>,
@@ -134,9 +152,9 @@ export function consentAsOf(
 ): FlatConsent {
   const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf);
   let state = emptyConsent(flatCode);
-  for (const event of events) {
+  for (const { event, at } of inEffectiveOrder(events)) {
     if (event.flatCode !== flatCode) continue;
-    if (Date.parse(event.occurredAt) > limit) continue;
+    if (at > limit) continue;
     state = applyEvent(state, event, graceDays);
   }
   return state;
@@ -150,8 +168,8 @@ export function deriveAll(
 ): Map<string, FlatConsent> {
   const limit = asOf === null ? Number.POSITIVE_INFINITY : Date.parse(asOf);
   const flats = new Map<string, FlatConsent>();
-  for (const event of events) {
-    if (Date.parse(event.occurredAt) > limit) continue;
+  for (const { event, at } of inEffectiveOrder(events)) {
+    if (at > limit) continue;
     const before = flats.get(event.flatCode) ?? emptyConsent(event.flatCode);
     flats.set(event.flatCode, applyEvent(before, event, graceDays));
   }

@@ -16,18 +16,40 @@ export interface ContactSnapshot {
   language?: string;
 }
 
+/** Where a consent came from: the kiosk, a paper form staff typed in, or the paper-register import. */
+export type EventSource = "kiosk" | "paper_form" | "paper_import";
+export const EVENT_SOURCES: EventSource[] = ["kiosk", "paper_form", "paper_import"];
+
+/**
+ * The origin of a consent. Paper forms reach the register after the resident applied (years
+ * later for the 2021 register), so they carry the date on the form: routing and the 14-day grace
+ * count from `appliedAt`, while `occurredAt` stays the moment the event was written (the chain is
+ * append-only and ordered by writing). Events without `source` were written by the kiosk.
+ */
+export interface EventOrigin {
+  source?: EventSource;
+  /** ISO instant the resident applied (the form's date); absent for the kiosk (= occurredAt). */
+  appliedAt?: string;
+  /** The paper form's reference number, e.g. "F/2021/0117". */
+  formReference?: string;
+  /** The staff member who typed the form in (name or login). */
+  enteredBy?: string;
+}
+
 export type ConsentEventBody =
   | {
       type: "enrolled";
-      payload: ContactSnapshot & {
-        channels: ElectronicChannel[];
-        consentVersion: string;
-        kioskId?: string;
-      };
+      payload: ContactSnapshot &
+        EventOrigin & {
+          channels: ElectronicChannel[];
+          consentVersion: string;
+          kioskId?: string;
+        };
     }
   | {
       type: "contacts_updated";
-      payload: ContactSnapshot & { channels: ElectronicChannel[]; consentVersion: string; kioskId?: string };
+      payload: ContactSnapshot &
+        EventOrigin & { channels: ElectronicChannel[]; consentVersion: string; kioskId?: string };
     }
   | {
       type: "withdrawn";
@@ -35,12 +57,13 @@ export type ConsentEventBody =
     }
   | {
       type: "recipient_replaced";
-      payload: ContactSnapshot & {
-        previousOwnerId: string;
-        channels: ElectronicChannel[];
-        consentVersion: string;
-        kioskId?: string;
-      };
+      payload: ContactSnapshot &
+        EventOrigin & {
+          previousOwnerId: string;
+          channels: ElectronicChannel[];
+          consentVersion: string;
+          kioskId?: string;
+        };
     }
   | { type: "office_rejected"; payload: { reason: string; rejectedSeq: number } }
   | { type: "contact_failing"; payload: { channel: ElectronicChannel; contact: string; reason: string } }
@@ -67,6 +90,16 @@ export type ConsentEvent = ConsentEventBody & {
 };
 
 export type UnsealedEvent = Omit<ConsentEvent, "hash">;
+
+/** The source an event declares; events written before sources existed came from the kiosk. */
+export function sourceOf(event: Pick<ConsentEvent, "payload">): EventSource {
+  return (event.payload as EventOrigin).source ?? "kiosk";
+}
+
+/** When the event takes effect for routing: the date the resident applied, else when it was written. */
+export function effectiveAt(event: Pick<ConsentEvent, "payload" | "occurredAt">): string {
+  return (event.payload as EventOrigin).appliedAt ?? event.occurredAt;
+}
 
 /**
  * RFC 8785 (JCS) canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default

@@ -125,6 +125,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
       consentVersion: input.consentVersion,
       kioskId: ctx.config.kioskId,
       language: input.language,
+      source: "kiosk" as const,
     };
     const event =
       kind.kind === "recipient_replaced"

@@ -8,7 +8,7 @@ import { deliveries } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { type Language, languageOf } from "../domain/channelSentences.ts";
 import { addDays } from "../domain/consentState.ts";
-import type { ConsentEvent } from "../domain/registerEvents.ts";
+import { type ConsentEvent, effectiveAt } from "../domain/registerEvents.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import { rejectionEmail, rejectionSms } from "../messaging/templates/residentTexts.ts";
@@ -46,7 +46,7 @@ export function rejectEnrolment(
       });
     }
     const now = deps.clock.now();
-    const graceEnds = addDays(target.occurredAt, deps.config.rules.graceDays);
+    const graceEnds = addDays(effectiveAt(target), deps.config.rules.graceDays);
     if (now.getTime() > Date.parse(graceEnds)) {
       throw new KioskError("CONFLICT", `the grace period of event ${input.seq} ended at ${graceEnds}`, {
         reason: "grace_period_over",

@@ -348,7 +348,11 @@ export function openApiDocument(config: Config) {
             type: { type: "string", enum: CONSENT_EVENT_TYPES },
             flatCode: { type: "string" },
             ownerId: { type: ["string", "null"] },
-            payload: { type: "object" },
+            payload: {
+              type: "object",
+              description:
+                "Enrolments, updates and replacements may carry source (kiosk | paper_form | paper_import; absent = kiosk), appliedAt (the date on a paper form: routing and the grace period count from it), formReference and enteredBy. occurredAt is when the event was written.",
+            },
             occurredAt: { type: "string", format: "date-time" },
             prevHash: { type: "string" },
             hash: { type: "string" },
