@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../../gateway/config.ts";
+import { checkBoard } from "./board.ts";
 import { checkBackups, checkDatabase, checkDisk } from "./data.ts";
 import { checkGateway, checkModem, checkPrinter } from "./devices.ts";
 import { exitCodeOf, type Finding, formatReport } from "./findings.ts";
@@ -48,6 +49,7 @@ const url = (values.url ?? `http://127.0.0.1:${config.server.port}`).replace(/\/
 const gateway = await checkGateway(url);
 const findings: Finding[] = [...gateway.findings];
 findings.push(...checkModem(config, gateway.health));
+findings.push(...(await checkBoard({ sysfs: env.EK_SYSFS, modelFile: env.EK_DT_MODEL })));
 findings.push(...(await checkPrinter(config, gateway.health)));
 const [smtp, imap, office, clock] = await Promise.all([
   checkSmtp(config),
