@@ -86,3 +86,14 @@ export function backupTo(sqlite: Database, target: string): void {
   createPrivately(target);
   sqlite.query("VACUUM INTO ?").run(target);
 }
+
+type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * A raw positional statement on drizzle's own connection (so it runs inside the caller's
+ * transaction), for the two hot paths that skip drizzle's row mapping: the register append and
+ * the office's page of register events (see bench/register.ts, bench/sync.ts).
+ */
+export function rawStatement(db: DbOrTx, sql: string) {
+  return (db as Db).$client.query(sql);
+}

@@ -2,6 +2,7 @@
  * Builds the gateway from a validated config: database, register verification, demo data,
  * health probes and the background parts (devices, workers). `stop()` undoes it in reverse.
  */
+
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { integrityCheck, openDb } from "../db/client.ts";
@@ -14,6 +15,7 @@ import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
 import { HashPool } from "./hashing.ts";
 import { HealthRegistry } from "./health.ts";
+import type { Stoppable } from "./lifecycle.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSms } from "./messaging/smsRuntime.ts";
 import { startMessaging } from "./messaging/start.ts";
@@ -26,11 +28,6 @@ import { ConsentRegister } from "./services/register.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-export interface Stoppable {
-  name: string;
-  stop(): Promise<void> | void;
-}
 
 export interface Gateway {
   ctx: GatewayContext;

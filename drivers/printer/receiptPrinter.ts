@@ -3,8 +3,8 @@
  * node-thermal-printer. Checks the status before and after each slip; one job at a time.
  */
 import type { ThermalPrinter } from "node-thermal-printer";
-import { KioskError } from "../../gateway/errors.ts";
 import { appendSlip, createNtp } from "./escpos.ts";
+import { asPrinterError, PrinterError } from "./printerError.ts";
 import { type PrinterState, PrinterStateMachine } from "./printerState.ts";
 import type { PaperWidthMm, SlipDocument } from "./slip.ts";
 import { applyStatusByte, dleEot, type PrinterStatus, STATUS_OK, type StatusKind, StatusParser } from "./status.ts";
@@ -26,13 +26,6 @@ export interface ReceiptPrinterOptions {
   statusMode?: StatusMode;
   /** A write that has not gone through in this time fails the slip (paper out mid-slip stops the line). */
   writeTimeoutMs?: number;
-}
-
-/** node-thermal-printer's interfaces reject with bare strings; callers get one error type. */
-export function asPrinterError(err: unknown, state?: PrinterState): KioskError {
-  if (err instanceof KioskError) return err;
-  const message = typeof err === "string" ? err : err instanceof Error ? err.message : String(err);
-  return new KioskError("PRINTER_ERROR", message, state ? { state } : undefined);
 }
 
 export class ReceiptPrinter {
@@ -184,14 +177,14 @@ export class ReceiptPrinter {
     return null;
   }
 
-  /** Prints one slip or throws KioskError('PRINTER_ERROR') saying why (state in details). */
+  /** Prints one slip or throws PrinterError saying why (state in details). */
   print(doc: SlipDocument): Promise<void> {
     return this.exclusive(async () => {
       if (this.writeOnlyReason === null) await this.queryStatus();
       // Write-only: writing is the only probe there is, so a failed slip does not block the next.
       const tracked = this.writeOnlyReason === null;
       if (tracked && !this.state.canPrint) {
-        throw new KioskError("PRINTER_ERROR", `printer not ready: ${this.state.state}`, { state: this.state.state });
+        throw new PrinterError(`printer not ready: ${this.state.state}`, { state: this.state.state });
       }
       if (tracked) this.state.dispatch({ type: "print_started" });
       try {
@@ -211,7 +204,7 @@ export class ReceiptPrinter {
       // Paper that ran out or a cover opened during the slip: the resident got half a slip.
       await this.queryStatus();
       if (!this.state.canPrint && this.state.state !== "offline") {
-        throw new KioskError("PRINTER_ERROR", `printer reported ${this.state.state} after printing`, {
+        throw new PrinterError(`printer reported ${this.state.state} after printing`, {
           state: this.state.state,
         });
       }

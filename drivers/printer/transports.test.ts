@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { KioskError } from "../../gateway/errors.ts";
+import { PrinterError } from "./printerError.ts";
 import { ReceiptPrinter, type StatusMode } from "./receiptPrinter.ts";
 import type { SlipDocument } from "./slip.ts";
 import type { ByteTransport } from "./transport.ts";
@@ -110,7 +110,7 @@ describe("printer problems", () => {
     vp.state = "paper_out";
     const printer = printerOn(new TcpTransport("127.0.0.1", vp.port));
     const error = await printer.print(doc).catch((e) => e);
-    expect(error).toBeInstanceOf(KioskError);
+    expect(error).toBeInstanceOf(PrinterError);
     expect(error).toMatchObject({ code: "PRINTER_ERROR", details: { state: "paper_out" } });
     expect(vp.slips).toHaveLength(0);
     vp.state = "ok";
@@ -162,7 +162,7 @@ describe("printer problems", () => {
     };
     const printer = printerOn(failing);
     const error = await printer.print(doc).catch((e) => e);
-    expect(error).toBeInstanceOf(KioskError);
+    expect(error).toBeInstanceOf(PrinterError);
     expect(error.message).toBe("Printer Error");
   });
 });

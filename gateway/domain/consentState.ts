@@ -175,3 +175,20 @@ export function deriveAll(
   }
   return flats;
 }
+
+/** The consent as of generation, but never sending where the resident has since withdrawn. */
+export function effectiveConsent(asOf: FlatConsent, current: FlatConsent): FlatConsent {
+  const out = structuredClone(asOf);
+  if (current.status === "rejected" || current.status === "withdrawn") out.status = current.status;
+  for (const channel of ["email", "sms"] as const) {
+    const now = current.channels[channel];
+    if (!now.consented) {
+      out.channels[channel].consented = false;
+      continue;
+    }
+    out.channels[channel].health = now.health;
+  }
+  out.email = current.channels.email.consented ? current.email : null;
+  out.mobile = current.channels.sms.consented ? current.mobile : null;
+  return out;
+}

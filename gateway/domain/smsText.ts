@@ -93,3 +93,18 @@ export function transliteratePolish(text: string): string {
   for (const ch of text) out += POLISH[ch] ?? TYPOGRAPHY[ch] ?? ch;
   return out;
 }
+
+/** Words that end SMS correspondence when a resident texts them back. */
+const STOP_WORDS = new Set(["STOP", "NIE", "REZYGNUJE"]);
+
+/** Upper case, Polish diacritics folded (ę→E, ł→L), punctuation and spaces around dropped. */
+export function isStopWord(text: string): boolean {
+  const folded = text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[łŁ]/g, "L")
+    .toUpperCase()
+    .replace(/[^A-Z]+/g, " ")
+    .trim();
+  return STOP_WORDS.has(folded);
+}

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../db/schema/index.ts";
-import { dropStatusReport } from "../../drivers/modem/dummyPhone.ts";
 import { GammuDb } from "../../drivers/modem/gammuDb.ts";
 import type { GammuModem } from "../../drivers/modem/gammuModem.ts";
+import { dropStatusReport } from "../../drivers/modem/testing/dummyPhone.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 
 /** The whole gateway with `sms.driver = "gammu"`: a code requested over HTTP leaves through gammu-smsd. */

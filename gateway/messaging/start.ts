@@ -8,7 +8,7 @@ import { and, count, eq, inArray } from "drizzle-orm";
 import { outbox } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
 import type { PartHealth } from "../health.ts";
-import type { Stoppable } from "../runtime.ts";
+import type { Stoppable } from "../lifecycle.ts";
 import { unreviewedBounceCount } from "../services/listBounces.ts";
 import { BounceReader } from "./bounces.ts";
 import { EmailSender } from "./email.ts";

@@ -3,8 +3,10 @@
  * transaction), print after commit (never throws: a failure leaves the slip queued), reprint
  * as "DUPLIKAT", and the print status the kiosk polls.
  */
+
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { receipts } from "../../db/schema/index.ts";
+import { PrinterError } from "../../drivers/printer/printerError.ts";
 import type { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
 import type { IssuedReceipt, PrintOutcome, ReceiptInput, ReceiptService } from "../context.ts";
 import type { CoreDeps, Tx } from "../deps.ts";
@@ -147,7 +149,13 @@ export class KioskReceipts implements ReceiptService {
       found.qr,
       slipContextOf(this.deps.config, { flatLabel: label, duplicate, contacts }),
     );
-    await printer.print(doc);
+    try {
+      await printer.print(doc);
+    } catch (err) {
+      // The driver's error becomes the gateway's: routes and the kiosk switch on PRINTER_ERROR.
+      if (err instanceof PrinterError) throw new KioskError("PRINTER_ERROR", err.message, err.details);
+      throw err;
+    }
     this.mark(number, { printStatus: "printed", printError: null, printedAt: this.deps.clock.now().toISOString() });
     this.deps.logger.info({ number, duplicate }, "receipt printed");
     return { status: "printed" };

@@ -6,8 +6,8 @@
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { otpCodes } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
-import { verifySecret } from "../domain/secrets.ts";
 import { KioskError } from "../errors.ts";
+import { verifySecret } from "../secrets.ts";
 import type { VerificationChannel } from "./requestVerification.ts";
 
 export interface VerificationConfirmed {

@@ -4,10 +4,12 @@
  * (GDPR art. 7(3): as easy as giving it) and is answered with a confirmation; anything else is
  * kept for the office. Each message is handled once (its source id is the key).
  */
+
 import { eq } from "drizzle-orm";
 import { smsIncoming } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { checkMobile } from "../domain/contacts.ts";
+import { isStopWord } from "../domain/smsText.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import type { ConsentRegister } from "./register.ts";
 
@@ -27,20 +29,6 @@ export interface IncomingSmsResult {
 }
 
 export type IncomingSmsDeps = CoreDeps & { register: ConsentRegister; poke?: () => void };
-
-const STOP_WORDS = new Set(["STOP", "NIE", "REZYGNUJE"]);
-
-/** Upper case, Polish diacritics folded (ę→E, ł→L), punctuation and spaces around dropped. */
-export function isStopWord(text: string): boolean {
-  const folded = text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[łŁ]/g, "L")
-    .toUpperCase()
-    .replace(/[^A-Z]+/g, " ")
-    .trim();
-  return STOP_WORDS.has(folded);
-}
 
 export function stopConfirmationText(shortName: string, flatCodes: string[]): string {
   const flats = flatCodes.length === 1 ? `lokalu ${flatCodes[0]}` : `lokali ${flatCodes.join(", ")}`;

@@ -9,10 +9,10 @@ import { and, count, countDistinct, eq, gt, max } from "drizzle-orm";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
-import { hashSecret } from "../domain/secrets.ts";
 import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
 import type { HashPool } from "../hashing.ts";
+import { hashSecret } from "../secrets.ts";
 import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
 /** Compared against when the flat is unknown, so failures take the same time either way. */

@@ -8,7 +8,7 @@ import * as z from "zod";
 import { buildings, flats, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
-import { hashSecret, verifySecret } from "../domain/secrets.ts";
+import { hashSecret, verifySecret } from "../secrets.ts";
 
 const building = z.object({
   id: z.string().min(1).max(40),

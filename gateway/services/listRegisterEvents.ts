@@ -3,6 +3,7 @@
  * canonical JSON, so it is spliced in as is instead of being parsed and printed again, and the
  * rows are read as plain arrays (this is the office's bulk path; see bench/sync.ts).
  */
+import { rawStatement } from "../../db/client.ts";
 import type { CoreDeps } from "../deps.ts";
 
 export interface EventsPage {
@@ -21,13 +22,11 @@ function quote(value: string): string {
 type EventRow = [number, string, string, string | null, string, string, string, string];
 
 export function listRegisterEvents(deps: Pick<CoreDeps, "db">, input: { after: number; limit: number }): EventsPage {
-  const sqlite = deps.db.$client;
-  const rows = sqlite
-    .query(
-      "SELECT seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash FROM register_events WHERE seq > ? ORDER BY seq LIMIT ?",
-    )
-    .values(input.after, input.limit) as EventRow[];
-  const head = sqlite.query("SELECT max(seq) AS seq FROM register_events").get() as { seq: number | null };
+  const rows = rawStatement(
+    deps.db,
+    "SELECT seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash FROM register_events WHERE seq > ? ORDER BY seq LIMIT ?",
+  ).values(input.after, input.limit) as EventRow[];
+  const head = rawStatement(deps.db, "SELECT max(seq) AS seq FROM register_events").get() as { seq: number | null };
   const headSeq = head.seq ?? 0;
   const parts = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {

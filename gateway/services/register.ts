@@ -3,6 +3,7 @@
  * operator acknowledgement of a break, and derived state now or as of a date.
  */
 import { asc, desc, eq, gt } from "drizzle-orm";
+import { rawStatement } from "../../db/client.ts";
 import { registerAcknowledgements, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { consentAsOf, deriveAll, type FlatConsent } from "../domain/consentState.ts";
@@ -58,7 +59,8 @@ export class ConsentRegister {
       // The hot path of every enrolment: a statement prepared on the connection drizzle wraps
       // (same transaction), positional, so no placeholder mapping per row. Columns as in
       // db/schema/register.ts.
-      insert: db.$client.prepare(
+      insert: rawStatement(
+        db,
         "INSERT INTO register_events (seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
     };

@@ -10,10 +10,10 @@ import { otpCodes } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { languageOf } from "../domain/channelSentences.ts";
 import { checkEmail, checkMobile } from "../domain/contacts.ts";
-import { hashSecret } from "../domain/secrets.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import { codeText } from "../messaging/templates/residentTexts.ts";
+import { hashSecret } from "../secrets.ts";
 
 export type VerificationChannel = "sms" | "email";
 

@@ -11,7 +11,7 @@ import { asc, eq, inArray, sql } from "drizzle-orm";
 import { correspondence, deliveries, flats, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { CATEGORIES, type Category, type ElectronicChannel } from "../domain/categories.ts";
-import { consentAsOf, type FlatConsent } from "../domain/consentState.ts";
+import { consentAsOf, effectiveConsent, type FlatConsent } from "../domain/consentState.ts";
 import { type ReasonCode, type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
 import { enqueueMessages, type NewMessage } from "../messaging/outbox.ts";
 import { type ConsentRegister, rowToEvent } from "./register.ts";
@@ -65,23 +65,6 @@ export function policyOf(config: CoreDeps["config"]): RoutingPolicy {
     categoryChannels: config.rules.categoryChannels as RoutingPolicy["categoryChannels"],
     timezone: config.timezone,
   };
-}
-
-/** The consent as of generation, but never sending where the resident has since withdrawn. */
-export function effectiveConsent(asOf: FlatConsent, current: FlatConsent): FlatConsent {
-  const out = structuredClone(asOf);
-  if (current.status === "rejected" || current.status === "withdrawn") out.status = current.status;
-  for (const channel of ["email", "sms"] as const) {
-    const now = current.channels[channel];
-    if (!now.consented) {
-      out.channels[channel].consented = false;
-      continue;
-    }
-    out.channels[channel].health = now.health;
-  }
-  out.email = current.channels.email.consented ? current.email : null;
-  out.mobile = current.channels.sms.consented ? current.mobile : null;
-  return out;
 }
 
 function reject(id: string, code: string, message: string): ItemAnswer {

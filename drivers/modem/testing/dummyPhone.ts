@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isGsm7 } from "../../gateway/domain/smsText.ts";
+import { isGsm7 } from "../../../gateway/domain/smsText.ts";
 
 function hexUcs2(text: string): string {
   let out = "";
