@@ -4,7 +4,15 @@
  * and one for what the resident will not receive at all (SMS-only notices without SMS consent).
  */
 import type { Category, Channel } from "./categories.ts";
-import { type ChannelSummary, categoriesVia } from "./channelSummary.ts";
+import {
+  type ChannelConsents,
+  type ChannelSummary,
+  CONSENT_COMBINATIONS,
+  type ConsentCombination,
+  categoriesVia,
+  channelSummary,
+  type SummaryPolicy,
+} from "./channelSummary.ts";
 
 export const LANGUAGES = ["pl", "en", "uk"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -79,4 +87,18 @@ export function channelLines(summary: ChannelSummary, language: Language): Chann
     lines.push({ via, label, categories, text: `${label}: ${list}.` });
   }
   return lines;
+}
+
+/** Every combination's sentences in every language: what the kiosk shows before a choice is made. */
+export function channelTexts(policy: SummaryPolicy): Record<Language, Record<ConsentCombination, string[]>> {
+  const out = {} as Record<Language, Record<ConsentCombination, string[]>>;
+  for (const language of LANGUAGES) {
+    out[language] = {} as Record<ConsentCombination, string[]>;
+    for (const [key, consents] of Object.entries(CONSENT_COMBINATIONS) as Array<
+      [ConsentCombination, ChannelConsents]
+    >) {
+      out[language][key] = channelLines(channelSummary(consents, policy), language).map((l) => l.text);
+    }
+  }
+  return out;
 }

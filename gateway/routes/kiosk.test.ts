@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { otpCodes, outbox, registerEvents } from "../../db/schema/index.ts";
+import { ANNOUNCEMENT_CHANNELS } from "../domain/categories.ts";
+import { channelTexts } from "../domain/channelSentences.ts";
 import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { importOwners } from "../services/importOwners.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
@@ -63,6 +65,20 @@ describe("kiosk API", () => {
     const flats = dir.body.buildings.flatMap((b: any) => b.staircases.flatMap((s: any) => s.flats));
     expect(flats).toHaveLength(120);
     expect(dir.body.buildings[0].staircases[0].flats.slice(0, 3).map((f: any) => f.number)).toEqual(["1", "2", "3"]);
+  });
+
+  it("gives the kiosk its sentences about channels, rendered from the router's table", async () => {
+    const { body } = await gw.json("GET", "/api/v1/kiosk/config");
+    const policy = { categoryChannels: ANNOUNCEMENT_CHANNELS, paymentDemandsOnPaper: true };
+    expect(body.channelTexts).toEqual(channelTexts(policy));
+    expect(body.channelTexts.pl.email).toEqual([
+      "E-mailem: rachunki za wodę, informacje o zmianie opłat, przypomnienia o płatnościach, inna korespondencja.",
+      "Pocztą: wezwania do zapłaty.",
+      "Nie będą wysyłane (są tylko SMS-em): awarie, przerwy w dostawie mediów, komunikaty o budynku.",
+    ]);
+    for (const lines of Object.values(body.channelTexts.pl) as string[][]) {
+      expect(lines.join("\n")).not.toMatch(/Pocztą:[^\n]*(awarie|przerwy|komunikaty)/);
+    }
   });
 
   it("identifies an owner by flat, surname (any case, no diacritics) and code", async () => {

@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
+import type { CategoryChannels } from "../domain/categories.ts";
+import { channelTexts } from "../domain/channelSentences.ts";
 import { consentTexts } from "../domain/consentText.ts";
 import { enrol } from "../services/enrol.ts";
 import { flatDirectory, flatLabel } from "../services/flatDirectory.ts";
@@ -55,6 +57,10 @@ export function kioskRoutes(ctx: GatewayContext) {
         graceDays: config.rules.graceDays,
         electronicStartDate: config.rules.electronicStartDate,
         paymentDemandsOnPaper: config.rules.paymentDemandsOnPaper,
+        channelTexts: channelTexts({
+          categoryChannels: config.rules.categoryChannels as CategoryChannels,
+          paymentDemandsOnPaper: config.rules.paymentDemandsOnPaper,
+        }),
         consent: { version: config.consent.version, texts: consentTexts(config.cooperative) },
         idle: { warnSeconds: config.kiosk.idleWarnSeconds, wipeSeconds: config.kiosk.idleWipeSeconds },
         ownerCodeLength: 6,

@@ -1,6 +1,7 @@
 /** Response shapes of the kiosk API (see notes/kiosk-api.md); the hc client checks paths and bodies. */
 export type Channel = "email" | "sms";
 export type Lang = "pl" | "en" | "uk";
+export type ConsentCombination = "email+sms" | "email" | "sms" | "none";
 
 export interface ConsentTexts {
   processing: string;
@@ -18,6 +19,8 @@ export interface KioskConfig {
   graceDays: number;
   electronicStartDate: string;
   paymentDemandsOnPaper: boolean;
+  /** Where each category goes, per language and consent combination, from the router's table. */
+  channelTexts: Record<Lang, Record<ConsentCombination, string[]>>;
   consent: { version: string; texts: Partial<Record<Lang, ConsentTexts>> };
   idle: { warnSeconds: number; wipeSeconds: number };
   ownerCodeLength: number;

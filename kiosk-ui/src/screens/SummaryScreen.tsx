@@ -1,7 +1,8 @@
 /** Summary: everything unmasked in large type, when electronic delivery starts, what stays on paper. */
 import { Button } from "../components/Button.tsx";
 import { Frame } from "../components/Frame.tsx";
-import { formatDate, listJoin, type MessageKey, t } from "../i18n/index.ts";
+import { formatDate, t } from "../i18n/index.ts";
+import { channelLines } from "../models/channelTexts.ts";
 import { channels, emailNormalized, mobileNormalized } from "../models/contacts.ts";
 import { back } from "../models/flow.ts";
 import { config } from "../models/kiosk.ts";
@@ -14,20 +15,6 @@ import s from "./SummaryScreen.module.css";
 import { readableMobile } from "./VerifyScreen.tsx";
 
 const DAY_MS = 86_400_000;
-
-/** What still comes by post after enrolling with the chosen channels. */
-function stillOnPaper(from: Date): string[] {
-  const c = config.value;
-  if (!c) return [];
-  const wants = channels.value;
-  const out: string[] = [];
-  for (const [category, via] of Object.entries(c.categoryChannels)) {
-    const demand = category === "payment_demand" && c.paymentDemandsOnPaper;
-    if (demand || !via.some((ch) => wants.includes(ch))) out.push(t(`cat.${category}` as MessageKey));
-  }
-  out.push(t("summary.paperUntil", { date: formatDate(new Date(from.getTime() - DAY_MS)) }));
-  return out;
-}
 
 function Row(props: { label: string; value: string; note?: string; testId: string }) {
   return (
@@ -87,7 +74,12 @@ export function SummaryScreen() {
         />
       </dl>
       <p class={s.from}>{t("summary.from", { date: formatDate(from) })}</p>
-      <p>{t("summary.stillPost", { items: listJoin(stillOnPaper(from)) })}</p>
+      <ul class={s.channels} data-testid="summary-channels">
+        {channelLines(wants).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <p>{t("summary.paperUntil", { date: formatDate(new Date(from.getTime() - DAY_MS)) })}</p>
       <SubmitErrorMessage />
     </Frame>
   );

@@ -5,6 +5,7 @@ import { Button } from "../components/Button.tsx";
 import { ChoiceGrid } from "../components/ChoiceGrid.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { formatDate, type MessageKey, t } from "../i18n/index.ts";
+import { channelLines } from "../models/channelTexts.ts";
 import { back } from "../models/flow.ts";
 import { identified } from "../models/session.ts";
 import { chooseWithdrawal, submitting, submitWithdrawal, withdrawChoice } from "../models/submit.ts";
@@ -88,6 +89,9 @@ export function WithdrawScreen() {
 
 export function WithdrawConfirmScreen() {
   const choice = withdrawChoice.value;
+  const status = identified.value?.status;
+  const active = status?.status === "active" ? status.channels : [];
+  const left = choice === "all" ? [] : active.filter((c) => c !== choice);
   return (
     <Frame
       title={t("withdraw.confirmHeading")}
@@ -107,11 +111,12 @@ export function WithdrawConfirmScreen() {
       <p class={s.choice}>
         {choice === "all" ? t("withdraw.all") : choice === "sms" ? t("withdraw.sms") : t("withdraw.email")}
       </p>
-      <p>
-        {choice === "all"
-          ? t("withdraw.effect.all")
-          : t("withdraw.effect", { channel: t(choice === "sms" ? "withdraw.channel.sms" : "withdraw.channel.email") })}
-      </p>
+      <p>{t("withdraw.effect")}</p>
+      <ul class={s.channels} data-testid="withdraw-channels">
+        {channelLines(left).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
       <SubmitErrorMessage />
     </Frame>
   );
