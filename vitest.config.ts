@@ -1,5 +1,7 @@
 import preact from "@preact/preset-vite";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const SERIAL = ["deploy/kiosk.test.ts", "deploy/os.test.ts"];
 
 export default defineConfig({
   test: {
@@ -21,6 +23,19 @@ export default defineConfig({
             "bench/**/*.test.ts",
             "kiosk-ui/e2e/**/*.test.ts",
           ],
+          exclude: [...configDefaults.exclude, ...SERIAL],
+        },
+      },
+      {
+        // Whole-machine tests (a cage + Chromium display, a booted Debian under systemd-nspawn)
+        // run after everything else, one at a time, so no other test competes with them.
+        extends: true,
+        test: {
+          name: "serial",
+          environment: "node",
+          include: SERIAL,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
       {

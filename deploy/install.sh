@@ -19,7 +19,7 @@ set -euo pipefail
 APP=e-korespondencja
 SERVICE_USER=e-korespondencja
 KIOSK_USER=e-korespondencja-kiosk
-APT_PACKAGES=(cage xwayland chromium curl gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
+APT_PACKAGES=(cage xwayland chromium curl ca-certificates gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
   fonts-dejavu-core fonts-noto-core systemd-timesyncd usb-modeswitch usb-modeswitch-data)
 SOURCE_ITEMS=(package.json package-lock.json tsconfig.json gateway db drivers deploy kiosk-ui)
 
@@ -70,6 +70,8 @@ system() {
 }
 
 CHANGED_UNITS=0
+CHANGED_MANAGER=0
+CHANGED_JOURNALD=0
 # Copies SRC to DST with MODE only when the content or mode differs (keeps mtimes on re-runs).
 put_file() {
   local src="$1" dst="$2" mode="$3"
@@ -154,6 +156,11 @@ build_release() {
     cp -a "$SOURCE/kiosk-ui/dist" "$stage/kiosk-ui/dist"
     (cd "$stage" && npm ci --omit=dev --no-audit --no-fund)
   else
+    # Vite's bundler (rolldown) is a native optional package that npm skips on Node < 20.19, as
+    # it skips every optional package whose engines do not match: Debian bookworm's Node 18 can
+    # install a release archive (deploy/release.sh, UI built), not build the UI from a bare clone.
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+      die "this checkout has no built kiosk UI (kiosk-ui/dist) and Node $(node --version) cannot build it (Vite needs Node >= 20.19): install from a release archive made by deploy/release.sh (docs/install.md)"
     log "npm ci, kiosk UI build (vite under Bun), then npm prune --omit=dev"
     (cd "$stage" && npm ci --no-audit --no-fund &&
       node_modules/.bin/bun --bun node_modules/vite/bin/vite.js build kiosk-ui --logLevel warn &&
@@ -172,9 +179,9 @@ install_system_files() {
     put_file "$f" "$UNIT_DIR/$(basename "$f")" 644 && CHANGED_UNITS=1
   done
   put_file "$SOURCE/deploy/systemd/system.conf.d/50-e-korespondencja-watchdog.conf" \
-    "$ROOT/etc/systemd/system.conf.d/50-e-korespondencja-watchdog.conf" 644 || true
+    "$ROOT/etc/systemd/system.conf.d/50-e-korespondencja-watchdog.conf" 644 && CHANGED_MANAGER=1
   put_file "$SOURCE/deploy/systemd/journald.conf.d/50-e-korespondencja.conf" \
-    "$ROOT/etc/systemd/journald.conf.d/50-e-korespondencja.conf" 644 || true
+    "$ROOT/etc/systemd/journald.conf.d/50-e-korespondencja.conf" 644 && CHANGED_JOURNALD=1
   rel="systemd-time-wait-sync.service.d/50-e-korespondencja.conf"
   put_file "$SOURCE/deploy/systemd/$rel" "$UNIT_DIR/$rel" 644 && CHANGED_UNITS=1
   put_file "$SOURCE/deploy/udev/99-e-korespondencja.rules" "$ROOT/etc/udev/rules.d/99-e-korespondencja.rules" 644 || true
@@ -298,6 +305,13 @@ prune_releases() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Debian's gammu-smsd package starts its own daemon on install, which grabs /dev/ttyUSB0 (or, with
+# no modem, holds apt-get for 90 s waiting for a PID file). The gateway runs gammu-smsd itself:
+# mask the package's unit before the package arrives.
+if [ "$SYSTEM" -eq 1 ] && [ "$(readlink /etc/systemd/system/gammu-smsd.service 2>/dev/null)" != /dev/null ]; then
+  systemctl mask gammu-smsd.service >/dev/null 2>&1 || ln -sfn /dev/null /etc/systemd/system/gammu-smsd.service
+  log "masked gammu-smsd.service (the gateway supervises gammu-smsd)"
+fi
 if [ "$SYSTEM" -eq 1 ]; then install_packages; else log "skip (--root): apt-get install ${APT_PACKAGES[*]}"; fi
 if [ "$SYSTEM" -eq 1 ]; then create_users; else log "skip (--root): useradd $SERVICE_USER $KIOSK_USER"; fi
 
@@ -342,7 +356,9 @@ fi
 
 prune_releases
 if [ "$SYSTEM" -eq 1 ]; then
-  systemctl daemon-reload
+  # New limits apply only once the daemons read their configuration again.
+  if [ "$CHANGED_MANAGER" -eq 1 ]; then systemctl daemon-reexec; else systemctl daemon-reload; fi
+  if [ "$CHANGED_JOURNALD" -eq 1 ]; then systemctl restart systemd-journald.service; fi
   # gammu-smsd runs under the gateway (it stops for good on a wrong PIN); Debian's own unit must not grab the modem.
   systemctl disable --now gammu-smsd.service >/dev/null 2>&1 || true
   systemctl mask gammu-smsd.service >/dev/null 2>&1 || true
