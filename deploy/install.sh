@@ -198,8 +198,8 @@ install_config() {
   put_default "$SOURCE/deploy/config/gateway.env" "$ETC/gateway.env" 600 "$SERVICE_USER:$SERVICE_USER"
   put_default "$SOURCE/deploy/config/kiosk.env" "$ETC/kiosk.env" 644 "root:root"
   put_default "$SOURCE/deploy/config/screen.env" "$ETC/screen.env" 644 "root:root"
-  ensure_dir "$DATA" 750 "$SERVICE_USER:$SERVICE_USER"
-  ensure_dir "$DATA/backups" 750 "$SERVICE_USER:$SERVICE_USER"
+  ensure_dir "$DATA" 700 "$SERVICE_USER:$SERVICE_USER"
+  ensure_dir "$DATA/backups" 700 "$SERVICE_USER:$SERVICE_USER"
   ensure_dir "$KIOSK_HOME" 750 "$KIOSK_USER:$KIOSK_USER"
   # The udev rule for a HAT on serial0 applies only when this file exists.
   if [ "$MODEM_ON_UART" -eq 1 ] && [ ! -e "$ETC/modem-on-uart" ]; then

@@ -153,8 +153,8 @@ describe("deploy/install.sh --root", () => {
     expect(mode("etc/e-korespondencja")).toBe("750");
     expect(mode("etc/e-korespondencja/config.json")).toBe("600");
     expect(mode("etc/e-korespondencja/gateway.env")).toBe("600");
-    expect(mode("var/lib/e-korespondencja")).toBe("750");
-    expect(mode("var/lib/e-korespondencja/backups")).toBe("750");
+    expect(mode("var/lib/e-korespondencja")).toBe("700");
+    expect(mode("var/lib/e-korespondencja/backups")).toBe("700");
     expect(readFileSync(join(root, "etc/e-korespondencja/config.json"), "utf8")).toBe(TECHNICIAN_CONFIG);
     // The health check ran the gateway on the tree's data directory.
     expect(existsSync(join(root, "var/lib/e-korespondencja/gateway.sqlite"))).toBe(true);

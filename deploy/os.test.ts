@@ -2,7 +2,9 @@
  * The real install under real systemd: deploy/dev/os-test.sh boots a cached Debian bookworm root
  * with systemd-nspawn, runs the steps of docs/install.md in it and checks the units. amd64 runs
  * every check; arm64 (qemu-user emulation) runs the smoke subset: install, READY=1, /healthz,
- * masked gammu-smsd, journald limits, hardening score. Runs in the "serial" vitest project.
+ * masked gammu-smsd, journald limits, hardening score, kiosk page, reboot (no watchdog, kill -9,
+ * backup, reinstall or rollback: systemd behaviour that does not depend on the CPU). Runs in the
+ * "serial" vitest project, after the parallel suite.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -72,7 +74,8 @@ describe.runIf(canBoot)("install on Debian bookworm amd64 under systemd", () => 
     expectOk(run, "backup-timer", "backup-service"));
   it("changes nothing on a second install", () => expectOk(run, "reinstall"));
   it("rolls back a release that fails its health check", () => expectOk(run, "rollback"));
-  it("comes back healthy after a reboot", () => expectOk(run, "boot"));
+  it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
+  it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
 });
 
 describe.runIf(canEmulate)("install on Debian bookworm arm64 (qemu-user) under systemd", () => {
@@ -84,4 +87,7 @@ describe.runIf(canEmulate)("install on Debian bookworm arm64 (qemu-user) under s
   it("installs with the commands of docs/install.md", () => expectOk(run, "install"));
   it("starts the gateway through READY=1 and answers /healthz", () => expectOk(run, "gateway-active", "healthz"));
   it("masks gammu-smsd and applies the journald limits", () => expectOk(run, "gammu-masked", "journald-limits"));
+  it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
+  it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
+  it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
 });
