@@ -132,6 +132,8 @@ describe("udev rules (udev/99-e-korespondencja.rules) on udevadm info fixtures",
       expect(apply(rules, lp(vendor, product)).names, `${vendor}:${product}`).toEqual(["receipt-printer"]);
     }
     expect(apply(rules, lp("046d", "c52b")).names).toEqual([]);
+    // Star TSP100 speaks only Star's raster commands: not named, not supported.
+    expect(apply(rules, lp("0519", "0003")).names).toEqual([]);
   });
 
   it("gives every named device a group the services are in", () => {

@@ -201,6 +201,23 @@ export const configSchema = z.object({
       status: z.enum(["auto", "required", "none"]).default("auto"),
       /** A write not through in this time fails the slip and frees the line (paper out mid-slip). */
       writeTimeoutSeconds: z.coerce.number().min(0.1).max(300).default(15),
+      /**
+       * epson: PC852 at ESC t 18, QR with GS ( k. generic (cheap POS58/POS80): PC852 at 18, QR as a
+       * raster image. ascii: transliterated text, raster QR. See docs/hardware.md.
+       */
+      profile: z.enum(["epson", "generic", "ascii"]).default("epson"),
+      /** Overrides the profile's code page: the n of ESC t n from the printer's self-test page, or "none". */
+      codePage: z
+        .union([
+          z.literal("none"),
+          z.object({
+            encoding: z.enum(["cp852", "win1250", "iso-8859-2"]),
+            escT: z.coerce.number().int().min(0).max(255),
+          }),
+        ])
+        .optional(),
+      /** Overrides the profile's QR: native (GS ( k) or raster (GS v 0, for printers that ignore it). */
+      qr: z.enum(["native", "raster"]).optional(),
       /** How often the printer's status is polled (health, reprint of failed slips). */
       pollSeconds: z.coerce.number().min(0.05).max(3600).default(10),
       /** Failed slips are reprinted automatically only this long after issue (then: reprint route). */

@@ -1,9 +1,12 @@
 /**
- * Slip → ESC/POS bytes with node-thermal-printer (Epson command set, PC852 code page so
- * ą ć ę ł ń ó ś ź ż print as themselves). Wrapping is ours (hanging indents for fields).
+ * Slip → ESC/POS bytes with node-thermal-printer (Epson command set). The printer's profile
+ * decides the code page (PC852 or WPC1250 at the vendor's `ESC t n`, so ą ć ę ł ń ó ś ź ż print
+ * as themselves, or transliterated ASCII) and the QR (`GS ( k`, or a `GS v 0` raster image).
+ * Wrapping is ours (hanging indents for fields).
  */
-import iconv from "iconv-lite";
 import { CharacterSet, BreakLine as NtpBreakLine, PrinterTypes, ThermalPrinter } from "node-thermal-printer";
+import { encodeExactly, PRINTER_PROFILES, type PrinterProfile, transliterate } from "./profiles.ts";
+import { qrRaster } from "./qrRaster.ts";
 import { columnsFor, type PaperWidthMm, type SlipDocument, wrap } from "./slip.ts";
 
 /** What node-thermal-printer calls an interface: something that takes the finished buffer. */
@@ -32,32 +35,50 @@ export function createNtp(widthMm: PaperWidthMm, iface?: NtpInterface): ThermalP
 }
 
 const LF = Buffer.from([0x0a]);
+const EPSON = PRINTER_PROFILES.epson;
+
+const selectCodePage = (printer: ThermalPrinter, profile: PrinterProfile): void => {
+  if (profile.codePage) printer.add(Buffer.from([0x1b, 0x74, profile.codePage.escT]));
+};
 
 /**
- * One printed line. node-thermal-printer encodes text one character at a time (a Buffer.concat
- * per character); a line PC852 can hold is encoded here in one go with the same table and
- * handed over as bytes — identical output, a fraction of the garbage. Anything else (the
- * Ukrainian line) goes through the library, which switches code pages for it; PC852 is selected
- * again after it, so every line printed here is in PC852.
+ * One printed line, in the profile's code page. node-thermal-printer encodes text one character
+ * at a time (a Buffer.concat per character); a line the code page holds is encoded here in one
+ * go. A line it cannot hold (the Ukrainian one): on Epson's tables the library switches code
+ * pages for it (then ours is selected again); elsewhere it is transliterated.
  */
-function printLine(printer: ThermalPrinter, text: string): void {
-  const bytes = iconv.encode(text, "cp852");
-  if (iconv.decode(bytes, "cp852") === text) {
+function printLine(printer: ThermalPrinter, text: string, profile: PrinterProfile): void {
+  if (!profile.codePage) {
+    printer.add(Buffer.concat([Buffer.from(transliterate(text), "latin1"), LF]));
+    return;
+  }
+  const bytes = encodeExactly(text, profile.codePage);
+  if (bytes) {
     printer.add(Buffer.concat([bytes, LF]));
-  } else {
+  } else if (
+    profile.name === EPSON.name &&
+    profile.codePage.escT === EPSON.codePage.escT &&
+    profile.codePage.encoding === EPSON.codePage.encoding
+  ) {
     printer.println(text);
-    // Back to PC852 for the lines that follow (the library may have switched away).
     printer.setCharacterSet(CharacterSet.PC852_LATIN2);
+  } else {
+    printer.add(Buffer.concat([encodeExactly(transliterate(text), profile.codePage) ?? Buffer.from("?"), LF]));
   }
 }
 
 /** Appends the slip to the printer's (cleared) buffer. */
-export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: PaperWidthMm): void {
+export function appendSlip(
+  printer: ThermalPrinter,
+  doc: SlipDocument,
+  widthMm: PaperWidthMm,
+  profile: PrinterProfile = EPSON,
+): void {
   const cols = columnsFor(widthMm);
   printer.clear();
-  // ESC @ resets the code page on the device, so select PC852 again right after it.
+  // ESC @ resets the code page on the device, so select ours again right after it.
   printer.setBuffer(ESC_INIT);
-  printer.setCharacterSet(CharacterSet.PC852_LATIN2);
+  selectCodePage(printer, profile);
   for (const block of doc.blocks) {
     switch (block.kind) {
       case "text": {
@@ -67,7 +88,7 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
         if (block.large) printer.setTextSize(1, 1);
         for (const line of wrap(block.text, block.large ? cols / 2 : cols)) {
           // Inverted text keeps its padding spaces: they are the black frame around the word.
-          printLine(printer, block.inverted ? block.text : line);
+          printLine(printer, block.inverted ? block.text : line, profile);
           if (block.inverted) break;
         }
         if (block.large) printer.setTextNormal();
@@ -77,7 +98,7 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
         break;
       }
       case "field":
-        for (const line of wrap(`${block.label} ${block.value}`, cols, 2)) printLine(printer, line);
+        for (const line of wrap(`${block.label} ${block.value}`, cols, 2)) printLine(printer, line, profile);
         break;
       case "rule":
         printer.drawLine();
@@ -87,7 +108,8 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
         break;
       case "qr":
         printer.alignCenter();
-        printer.printQR(block.data, { cellSize: qrCellSize(widthMm), correction: "M", model: 2 });
+        if (profile.qr === "raster") printer.add(qrRaster(block.data, qrCellSize(widthMm)));
+        else printer.printQR(block.data, { cellSize: qrCellSize(widthMm), correction: "M", model: 2 });
         printer.newLine();
         printer.alignLeft();
         break;
@@ -97,9 +119,9 @@ export function appendSlip(printer: ThermalPrinter, doc: SlipDocument, widthMm: 
 }
 
 /** The complete byte stream of one slip (a fresh builder each call; nothing is sent). */
-export function buildSlipBytes(doc: SlipDocument, widthMm: PaperWidthMm): Buffer {
+export function buildSlipBytes(doc: SlipDocument, widthMm: PaperWidthMm, profile: PrinterProfile = EPSON): Buffer {
   const printer = createNtp(widthMm);
-  appendSlip(printer, doc, widthMm);
+  appendSlip(printer, doc, widthMm, profile);
   const bytes = Buffer.from(printer.getBuffer());
   printer.clear();
   return bytes;

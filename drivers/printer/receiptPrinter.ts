@@ -6,6 +6,7 @@ import type { ThermalPrinter } from "node-thermal-printer";
 import { appendSlip, createNtp } from "./escpos.ts";
 import { asPrinterError, PrinterError } from "./printerError.ts";
 import { type PrinterState, PrinterStateMachine } from "./printerState.ts";
+import { PRINTER_PROFILES, type PrinterProfile } from "./profiles.ts";
 import type { PaperWidthMm, SlipDocument } from "./slip.ts";
 import { applyStatusByte, dleEot, type PrinterStatus, STATUS_OK, type StatusKind, StatusParser } from "./status.ts";
 import type { ByteTransport } from "./transport.ts";
@@ -26,6 +27,8 @@ export interface ReceiptPrinterOptions {
   statusMode?: StatusMode;
   /** A write that has not gone through in this time fails the slip (paper out mid-slip stops the line). */
   writeTimeoutMs?: number;
+  /** Code page and QR command of this printer (default: Epson's). */
+  profile?: PrinterProfile;
 }
 
 export class ReceiptPrinter {
@@ -38,6 +41,7 @@ export class ReceiptPrinter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statusTimeoutMs: number;
   private readonly writeTimeoutMs: number;
+  readonly profile: PrinterProfile;
   readonly statusMode: StatusMode;
   /** Set when `auto` gave up on status answers; says why (health shows it). */
   private writeOnlyReason: string | null = null;
@@ -48,6 +52,7 @@ export class ReceiptPrinter {
     this.widthMm = options.widthMm;
     this.statusTimeoutMs = options.statusTimeoutMs ?? 1000;
     this.writeTimeoutMs = options.writeTimeoutMs ?? 15_000;
+    this.profile = options.profile ?? PRINTER_PROFILES.epson;
     this.statusMode = options.statusMode ?? "auto";
     if (this.statusMode === "none") this.writeOnlyReason = "printer.status is none";
     this.state = new PrinterStateMachine(options.now ?? (() => new Date()));
@@ -188,7 +193,7 @@ export class ReceiptPrinter {
       }
       if (tracked) this.state.dispatch({ type: "print_started" });
       try {
-        appendSlip(this.ntp, doc, this.widthMm);
+        appendSlip(this.ntp, doc, this.widthMm, this.profile);
         await this.ntp.execute();
       } catch (err) {
         this.state.dispatch({ type: "transport_error", message: asPrinterError(err).message });

@@ -4,6 +4,7 @@
  * service, the reprint worker and the `printer` health probe.
  */
 import { join } from "node:path";
+import { codePageTable, resolveProfile } from "../../drivers/printer/profiles.ts";
 import { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
 import { transportFromUri } from "../../drivers/printer/transports.ts";
 import { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
@@ -28,8 +29,13 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
   const key = loadOrCreateKioskKey(ctx);
   let virtualPrinter: VirtualPrinter | null = null;
   let uri = config.printer.uri;
+  const profile = resolveProfile(config.printer.profile, { codePage: config.printer.codePage, qr: config.printer.qr });
   if (uri === "virtual") {
-    virtualPrinter = new VirtualPrinter({ outDir: join(config.dataDir, "printer"), widthMm: config.printer.widthMm });
+    virtualPrinter = new VirtualPrinter({
+      outDir: join(config.dataDir, "printer"),
+      widthMm: config.printer.widthMm,
+      codePages: codePageTable(profile),
+    });
     await virtualPrinter.start();
     ctx.printerSimulator = virtualPrinter;
     uri = virtualPrinter.uri;
@@ -41,6 +47,7 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
     now: () => clock.now(),
     statusMode: config.printer.status,
     writeTimeoutMs: config.printer.writeTimeoutSeconds * 1000,
+    profile,
   });
   const service = new KioskReceipts({ ...ctx, key, printer });
   const worker = new ReprintWorker({

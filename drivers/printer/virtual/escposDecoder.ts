@@ -102,7 +102,15 @@ export class EscPosDecoder {
   private bytesInSlip = 0;
   private warnings: string[] = [];
 
-  constructor(private readonly events: DecoderEvents = {}) {}
+  private readonly codePages: Record<number, string>;
+
+  /** `codePages`: this printer's `ESC t n` numbers where they differ from Epson's table. */
+  constructor(
+    private readonly events: DecoderEvents = {},
+    options: { codePages?: Record<number, string> } = {},
+  ) {
+    this.codePages = { ...CODE_PAGE_ENCODINGS, ...options.codePages };
+  }
 
   push(chunk: Uint8Array): void {
     const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
@@ -315,7 +323,7 @@ export class EscPosDecoder {
 
   private flushRun(): void {
     if (this.runBytes.length === 0) return;
-    const encoding = CODE_PAGE_ENCODINGS[this.style.codePage] ?? "cp437";
+    const encoding = this.codePages[this.style.codePage] ?? "cp437";
     const { bold, inverted, underline, width, height } = this.style;
     this.runs.push({
       text: iconv.decode(Buffer.from(this.runBytes), encoding),

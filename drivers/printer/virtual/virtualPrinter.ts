@@ -41,6 +41,8 @@ export interface VirtualPrinterOptions {
   state?: VirtualPrinterState;
   /** Also write .png files (tests that only need text can skip the drawing). */
   png?: boolean;
+  /** `ESC t n` numbers of the printer it plays, where they differ from Epson's. */
+  codePages?: Record<number, string>;
 }
 
 export class VirtualPrinter {
@@ -87,17 +89,20 @@ export class VirtualPrinter {
   /** Feeds bytes as if they came over a line; `reply` gets status answers. */
   connection(reply: (bytes: Buffer) => void): (chunk: Uint8Array) => void {
     let raw: Buffer[] = [];
-    const decoder = new EscPosDecoder({
-      onStatusRequest: (n) => {
-        if (this.state !== "offline" && !this.mute)
-          reply(Buffer.from([encodeStatusByte(statusOfState(this.state), n)]));
+    const decoder = new EscPosDecoder(
+      {
+        onStatusRequest: (n) => {
+          if (this.state !== "offline" && !this.mute)
+            reply(Buffer.from([encodeStatusByte(statusOfState(this.state), n)]));
+        },
+        onSlip: (slip) => {
+          const bytes = Buffer.concat(raw);
+          raw = [];
+          this.store(slip, bytes);
+        },
       },
-      onSlip: (slip) => {
-        const bytes = Buffer.concat(raw);
-        raw = [];
-        this.store(slip, bytes);
-      },
-    });
+      { codePages: this.options.codePages },
+    );
     return (chunk) => {
       if (!this.canPrint) {
         // Still answer status requests, but nothing reaches the paper.
