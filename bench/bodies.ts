@@ -84,7 +84,14 @@ const dataDir = mkdtempSync(join(tmpdir(), "ekor-bench-bodies-"));
 const port = await freePort();
 const child: ChildProcess = spawn(join(ROOT, "node_modules/.bin/bun"), [join(ROOT, "gateway/main.ts"), "--demo"], {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "error" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    OFFICE_PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "error",
+  },
   stdio: ["ignore", "pipe", "inherit"],
 });
 let output = "";

@@ -140,15 +140,23 @@ try {
 
   // The gateway runs as its own process (as on the Pi); this process is the office.
   const port = await freePort();
+  const officePort = await freePort();
   // --demo: simulated modem, mail and printer (the office API is what is measured)
   child = spawn(process.execPath, [join(ROOT, "gateway", "main.ts"), "--demo"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      OFFICE_PORT: String(officePort),
+      HOST: "127.0.0.1",
+      DATA_DIR: dir,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitForHealth(`http://127.0.0.1:${port}/healthz`);
   const database = openDb(join(dir, "gateway.sqlite"));
-  const client = new OfficeClient({ baseUrl: `http://127.0.0.1:${port}/office/v1`, key, timeoutMs: 120_000 });
+  const client = new OfficeClient({ baseUrl: `http://127.0.0.1:${officePort}/office/v1`, key, timeoutMs: 120_000 });
 
   const direct = () => {
     const t0 = performance.now();

@@ -155,6 +155,7 @@ beforeAll(async () => {
       CONFIG_FILE: join(dir, "gateway.json"),
       DATA_DIR: join(dir, "data"),
       PORT: String(port),
+      OFFICE_PORT: "0",
       HOST: "127.0.0.1",
     },
   });

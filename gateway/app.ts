@@ -1,10 +1,11 @@
-/** The Hono app, composed in one place. */
+/** The two Hono apps, one per listener, composed in one place. */
 import { Hono } from "hono";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
+import { allowedHostsOnly } from "./routes/allowedHosts.ts";
 import { bodyCap } from "./routes/bodyCap.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
@@ -31,7 +32,8 @@ export function createApi(ctx: GatewayContext) {
 
 export type KioskApi = ReturnType<typeof createApi>;
 
-export function createApp(ctx: GatewayContext) {
+/** JSON errors with a code, and a JSON 404, on both listeners. */
+function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -55,18 +57,40 @@ export function createApp(ctx: GatewayContext) {
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   );
+  // Before anything else: a page on another site that rebinds its name to us gets nothing.
+  app.use("*", allowedHostsOnly(allowedHosts));
+  return app;
+}
 
-  // Every body is capped before it is read; the office API's larger cap is checked in officeAuth,
-  // after its headers, so an unsigned request is never read at all.
-  app.use("*", except("/office/v1/*", bodyCap(ctx.config.server.maxBodyBytes)));
+/**
+ * The kiosk's listener (server.host, loopback only): the kiosk API and UI for the local
+ * Chromium, health and the slips' public keys, and the demo's device pages.
+ */
+export function createApp(ctx: GatewayContext) {
+  const app = baseApp(ctx, ctx.config.server.allowedHosts);
+  app.use("*", bodyCap(ctx.config.server.maxBodyBytes));
   app.route("/", healthRoutes(ctx));
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));
-  app.route("/office/v1", officeRoutes(ctx));
-  app.route("/", staffRoutes(ctx));
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
   if (ctx.config.demo) app.route("/", devPrinterRoutes(ctx));
   app.use("/*", serveUi(ctx.uiDir));
+  return app;
+}
+
+/**
+ * The office's listener (office.listen): the signed office API and the staff console, the only
+ * things a reverse proxy or the technician's tunnel should expose. The kiosk API is not here.
+ */
+export function createOfficeApp(ctx: GatewayContext) {
+  const app = baseApp(ctx, ctx.config.office.allowedHosts);
+  // The office API's larger cap is checked in officeAuth, after its headers, so an unsigned
+  // request is never read at all; everything else here takes small JSON bodies.
+  app.use("*", except("/office/v1/*", bodyCap(ctx.config.server.maxBodyBytes)));
+  app.route("/", healthRoutes(ctx));
+  app.route("/", kioskKeysRoutes(ctx));
+  app.route("/office/v1", officeRoutes(ctx));
+  app.route("/", staffRoutes(ctx));
   return app;
 }

@@ -12,14 +12,17 @@ import { type Served, serve } from "./testing/office.ts";
 
 const MB = 1024 * 1024;
 let gw: TestGateway;
-let server: Served;
+let kiosk: Served;
+let office: Served;
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  server = serve(gw.app.fetch);
+  kiosk = serve(gw.app.fetch);
+  office = serve(gw.officeApp.fetch);
 });
 afterAll(async () => {
-  await server?.stop();
+  await kiosk?.stop();
+  await office?.stop();
   await gw?.dispose();
 });
 
@@ -35,6 +38,7 @@ function push(
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     let sent = 0;
     let answered = false;
+    const server = path.startsWith("/office") ? office : kiosk;
     const req = request(`${server.url}${path}`, {
       method: options.method ?? "POST",
       headers: {

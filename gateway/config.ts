@@ -12,14 +12,28 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 
 const channelList = z.array(z.enum(ELECTRONIC_CHANNELS)).min(1);
 
+/** Host names (the Host header without the port) a listener answers; anything else gets 421. */
+const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
+const hostNames = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/, "a host name without port, e.g. kiosk.example.pl"),
+  )
+  .min(1);
+const LOOPBACK_ADDRESS = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
 export const configSchema = z.object({
   /** Simulated devices, demo owners, demo keys, /dev pages. Off unless asked (`npm start` passes `--demo`). */
   demo: z.boolean().default(false),
   dataDir: z.string().default("var"),
   server: z
     .object({
+      /** The kiosk's listener: kiosk API and UI for the local Chromium only, so loopback only. */
       host: z.string().default("127.0.0.1"),
       port: z.coerce.number().int().min(0).max(65535).default(8080),
+      allowedHosts: hostNames.default(LOOPBACK_NAMES),
       /** Largest request body on the kiosk API, the staff console and the dev pages (office: office.maxBodyBytes). */
       maxBodyBytes: z.coerce
         .number()
@@ -226,6 +240,16 @@ export const configSchema = z.object({
     .prefault({}),
   office: z
     .object({
+      /** The office API (/office/v1) and the staff console listen here, apart from the kiosk API. */
+      listen: z
+        .object({
+          host: z.string().default("127.0.0.1"),
+          /** Default: server.port + 1 (8081), or a free port when server.port is 0. */
+          port: z.coerce.number().int().min(0).max(65535).optional(),
+        })
+        .prefault({}),
+      /** Names the office listener answers (add the reverse proxy's name, e.g. "kiosk-radom.naszdom.pl"). */
+      allowedHosts: hostNames.default(LOOPBACK_NAMES),
       /** Push target (the Pi behind NAT pushes events here). Unset: pull only. */
       url: z.string().url().optional(),
       keyId: z.string().optional(),
@@ -308,6 +332,7 @@ export class ConfigError extends Error {
 /** Environment variables that override single keys. `EK__a__b=v` sets `a.b` (typed by the schema, see parseEnvValue). */
 const ENV_KEYS: Record<string, string> = {
   PORT: "server.port",
+  OFFICE_PORT: "office.listen.port",
   HOST: "server.host",
   DATA_DIR: "dataDir",
   LOG_LEVEL: "logLevel",
@@ -410,6 +435,13 @@ export function validateConfig(raw: unknown): Config {
   }
   const config = result.data;
   config.dataDir = resolve(config.dataDir);
+  config.office.listen.port ??= config.server.port === 0 ? 0 : config.server.port + 1;
+  if (!LOOPBACK_ADDRESS.test(config.server.host)) {
+    throw new ConfigError(
+      "server.host",
+      `${config.server.host} is not a loopback address: the kiosk API serves only the local kiosk; the office API and the staff console listen on office.listen`,
+    );
+  }
   if (config.kiosk.idleWarnSeconds >= config.kiosk.idleWipeSeconds) {
     throw new ConfigError("kiosk.idleWarnSeconds", "must be smaller than kiosk.idleWipeSeconds");
   }

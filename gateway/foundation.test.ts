@@ -14,8 +14,8 @@ describe("configuration", () => {
   });
 
   it("takes PORT, HOST, DATA_DIR and EK__ keys from the environment", () => {
-    const c = loadConfig({ DATA_DIR: "/nonexistent-ekor", PORT: "9090", HOST: "0.0.0.0", EK__rules__graceDays: "7" });
-    expect(c.server).toMatchObject({ host: "0.0.0.0", port: 9090 });
+    const c = loadConfig({ DATA_DIR: "/nonexistent-ekor", PORT: "9090", HOST: "127.0.0.2", EK__rules__graceDays: "7" });
+    expect(c.server).toMatchObject({ host: "127.0.0.2", port: 9090 });
     expect(c.rules.graceDays).toBe(7);
     expect(c.dataDir).toBe("/nonexistent-ekor");
   });

@@ -32,7 +32,7 @@ describe("gateway process", () => {
     const port = await freePort();
     const child = execa(join(root, "node_modules/.bin/bun"), ["gateway/main.ts", "--demo"], {
       cwd: root,
-      env: { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn" },
+      env: { DATA_DIR: dataDir, PORT: String(port), OFFICE_PORT: "0", LOG_LEVEL: "warn" },
       reject: false,
       all: true,
     });

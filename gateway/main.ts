@@ -36,17 +36,31 @@ const server = Bun.serve({
   fetch: gateway.app.fetch,
   idleTimeout: 60,
   // Bun's own outer cap (its default is 128 MiB); the routes cap far lower before reading.
+  maxRequestBodySize: config.server.maxBodyBytes,
+});
+const officeServer = Bun.serve({
+  hostname: config.office.listen.host,
+  port: config.office.listen.port,
+  fetch: gateway.officeApp.fetch,
+  idleTimeout: 60,
   maxRequestBodySize: Math.max(config.office.maxBodyBytes, config.server.maxBodyBytes),
 });
 
-const base = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
-gateway.ctx.logger.info({ url: base }, "gateway listening");
+const urlOf = (s: typeof server) => {
+  const host = s.hostname === "0.0.0.0" || s.hostname === "::" ? "127.0.0.1" : (s.hostname ?? "127.0.0.1");
+  return `http://${host.includes(":") ? `[${host}]` : host}:${s.port}`;
+};
+const base = urlOf(server);
+const office = urlOf(officeServer);
+gateway.ctx.logger.info({ url: base, office }, "gateway listening");
 console.log(
   [
     "",
     "e-Korespondencja gateway is running",
     `  Kiosk UI:        ${base}/`,
     `  Health:          ${base}/healthz`,
+    `  Office API:      ${office}/office/v1  (OpenAPI: ${office}/office/v1/openapi.json)`,
+    `  Staff console:   ${office}/office/`,
     ...(gateway.ctx.mailSink
       ? [`  Mail (demo):     ${base}/dev/mail  (SMTP sink on 127.0.0.1:${gateway.ctx.mailSink.port})`]
       : []),
@@ -71,7 +85,7 @@ async function shutdown(signal: string): Promise<void> {
   }, 9_500);
   force.unref();
   await notifier?.stop();
-  await server.stop(false);
+  await Promise.all([server.stop(false), officeServer.stop(false)]);
   await gateway.stop();
   process.exit(0);
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { integrityCheck, openDb } from "../db/client.ts";
 import { writePrivateFile } from "../db/privateFiles.ts";
 import { owners } from "../db/schema/index.ts";
-import { createApp } from "./app.ts";
+import { createApp, createOfficeApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
@@ -31,7 +31,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface Gateway {
   ctx: GatewayContext;
+  /** The kiosk's listener (kiosk API, UI, health). */
   app: ReturnType<typeof createApp>;
+  /** The office's listener (office API, staff console, health). */
+  officeApp: ReturnType<typeof createOfficeApp>;
   /** Background parts started by the runtime, stopped in reverse order. */
   parts: Stoppable[];
   stop(): Promise<void>;
@@ -114,10 +117,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   ctx.outbox?.addSender(sms.sender, { concurrency: config.outbox.concurrency.sms, perMinute: config.sms.perMinute });
   parts.push({ name: "sms", stop: () => sms.stop() });
   const app = createApp(ctx);
+  const officeApp = createOfficeApp(ctx);
   let stopped = false;
   return {
     ctx,
     app,
+    officeApp,
     parts,
     async stop() {
       if (stopped) return;

@@ -18,6 +18,6 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { "/api": "http://127.0.0.1:8080", "/healthz": "http://127.0.0.1:8080", "/office": "http://127.0.0.1:8080" },
+    proxy: { "/api": "http://127.0.0.1:8080", "/healthz": "http://127.0.0.1:8080", "/office": "http://127.0.0.1:8081" },
   },
 });

@@ -23,16 +23,16 @@ function staff(args: string[], options: { password?: string; input?: string } = 
 }
 
 async function login(username: string, password: string) {
-  const res = await gw.app.request("http://kiosk.local/office/api/login", {
+  const res = await gw.officeApp.request("http://localhost/office/api/login", {
     method: "POST",
-    headers: { "content-type": "application/json", origin: "http://kiosk.local" },
+    headers: { "content-type": "application/json", origin: "http://localhost" },
     body: JSON.stringify({ username, password }),
   });
   return { status: res.status, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] };
 }
 
 const me = async (cookie: string) =>
-  (await gw.app.request("http://kiosk.local/office/api/me", { headers: { cookie } })).status;
+  (await gw.officeApp.request("http://localhost/office/api/me", { headers: { cookie } })).status;
 
 beforeAll(async () => {
   gw = await startTestGateway({}, { demo: false });

@@ -80,7 +80,7 @@ const BUN = join(ROOT, "node_modules", ".bin", "bun");
 function spawnGateway(configFile: string): ChildProcess {
   return spawn(BUN, ["gateway/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, CONFIG_FILE: configFile, DATA_DIR: dataDir },
+    env: { ...process.env, CONFIG_FILE: configFile, DATA_DIR: dataDir, OFFICE_PORT: "0" },
     stdio: "ignore",
     detached: false,
   });

@@ -55,7 +55,7 @@ function letter(id: string, flat: string, category: string, extra: Record<string
 beforeAll(async () => {
   gw = await startTestGateway({ office: { maxAttachmentBytes: 2048 } }, { demo: false });
   const key = addOfficeKey(gw.ctx, { clientId: "office", keyId: "office-main" });
-  server = serve(gw.app.fetch);
+  server = serve(gw.officeApp.fetch);
   client = new OfficeClient({
     baseUrl: `${server.url}/office/v1`,
     key,
@@ -261,7 +261,7 @@ describe("office API through the reference client", () => {
     const doc = await res.json();
     expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument(gw.config))));
     expect(doc.openapi).toBe("3.1.0");
-    const routes = gw.app.routes
+    const routes = gw.officeApp.routes
       .filter((r) => r.path.startsWith("/office/v1/") && r.method !== "ALL")
       .map((r) => ({
         method: r.method.toLowerCase(),

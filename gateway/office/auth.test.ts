@@ -11,7 +11,7 @@ let key: { keyId: string; secret: string };
 const PATH = "/office/v1/register/events?after=0&limit=5";
 
 function send(headers: Record<string, string>, path = PATH, method = "GET", body?: string) {
-  return gw.app.request(path, { method, headers, body });
+  return gw.officeApp.request(path, { method, headers, body });
 }
 
 function signed(overrides: Partial<Record<string, string>> = {}, at = gw.clock.now().getTime() / 1000) {

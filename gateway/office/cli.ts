@@ -11,7 +11,7 @@
  *   reject --flat CODE --seq N --reason TEXT   reject an enrolment during its grace period
  *   health                                     the gateway's health summary
  *
- * Connection: --url (OFFICE_API_URL, default http://127.0.0.1:8080/office/v1), --key
+ * Connection: --url (OFFICE_API_URL, default http://127.0.0.1:8081/office/v1), --key
  * (OFFICE_KEY_ID, default demo-office), --secret (OFFICE_SECRET or OFFICE_DEMO_SECRET).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -36,7 +36,7 @@ import { progressBar } from "./progress.ts";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    url: { type: "string", default: process.env.OFFICE_API_URL ?? "http://127.0.0.1:8080/office/v1" },
+    url: { type: "string", default: process.env.OFFICE_API_URL ?? "http://127.0.0.1:8081/office/v1" },
     key: { type: "string", default: process.env.OFFICE_KEY_ID ?? "demo-office" },
     secret: { type: "string", default: process.env.OFFICE_SECRET ?? process.env.OFFICE_DEMO_SECRET },
     db: { type: "string", default: "office-copy.sqlite" },

@@ -13,7 +13,7 @@ export interface OfficeKey {
 }
 
 export interface ClientOptions {
-  /** e.g. `http://127.0.0.1:8080/office/v1` */
+  /** e.g. `http://127.0.0.1:8081/office/v1` */
   baseUrl: string;
   key: OfficeKey;
   /** Seconds added to the local clock (tests skew it on purpose; the client corrects it). */

@@ -62,7 +62,7 @@ async function gatewayBehindProxy(decide: FaultProxy["decide"]) {
   const gw = await startTestGateway();
   cleanups.push(() => gw.dispose());
   const key = addOfficeKey(gw.ctx, { clientId: "office", keyId: "office-sync" });
-  const server = serve(gw.app.fetch);
+  const server = serve(gw.officeApp.fetch);
   cleanups.push(() => server.stop());
   const proxy = await startFaultProxy({ target: server.url, decide, delayMs: 50 });
   cleanups.push(() => proxy.stop());

@@ -104,19 +104,22 @@ afterAll(async () => {
 });
 
 /** Every route of the app, its parameters filled with real values from the data above. */
-function publicCalls(): Array<{ method: string; path: string }> {
+function publicCalls(): Array<{ method: string; path: string; app: TestGateway["app"] }> {
   const seen = new Set<string>();
-  const calls: Array<{ method: string; path: string }> = [];
-  for (const route of gw.app.routes) {
+  const calls: Array<{ method: string; path: string; app: TestGateway["app"] }> = [];
+  for (const [app, route] of [
+    ...gw.app.routes.map((r) => [gw.app, r] as const),
+    ...gw.officeApp.routes.map((r) => [gw.officeApp, r] as const),
+  ]) {
     if (route.method === "ALL" || route.path.includes("*")) continue;
     const path = route.path
       .replace(":flat", FLAT)
       .replace(/:number|:receipt/, "K1-000001")
       .replace(/:[a-zA-Z]+/g, "1");
-    const key = `${route.method} ${path}`;
+    const key = `${app === gw.app ? "kiosk" : "office"} ${route.method} ${path}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    calls.push({ method: route.method, path });
+    calls.push({ method: route.method, path, app });
   }
   return calls;
 }
@@ -129,10 +132,12 @@ describe("unauthenticated answers", () => {
 
   it("carry no email, phone number or name on any route, whatever the method", async () => {
     const calls = publicCalls();
-    expect(calls.map((c) => c.path)).toEqual(expect.arrayContaining(["/healthz", "/api/v1/kiosk/config"]));
+    expect(calls.map((c) => c.path)).toEqual(
+      expect.arrayContaining(["/healthz", "/api/v1/kiosk/config", "/office/v1/openapi.json", "/office/api/devices"]),
+    );
     const leaks: string[] = [];
-    for (const { method, path } of calls) {
-      const res = await gw.app.request(path, {
+    for (const { method, path, app } of calls) {
+      const res = await app.request(path, {
         method,
         headers: { "content-type": "application/json" },
         body: method === "GET" || method === "HEAD" ? undefined : "{}",

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => gw.dispose());
 
 const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
-  gw.app.request(`http://kiosk.local${path}`, {
+  gw.officeApp.request(`http://localhost${path}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -29,7 +29,7 @@ describe("unclassified bounces in the staff console", () => {
     const login = await request(
       "POST",
       "/office/api/login",
-      { origin: "http://kiosk.local" },
+      { origin: "http://localhost" },
       {
         username: "ola",
         password: "Zwroty-Poczty-2026",

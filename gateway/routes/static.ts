@@ -28,7 +28,7 @@ const PREPARING = `<!doctype html><html lang="pl"><head><meta charset="utf-8"><m
 </head><body><p>Kiosk się uruchamia… / The kiosk is starting…</p></body></html>`;
 
 /** Paths that belong to the API: an unknown one there is a JSON 404, never the UI's index.html. */
-const API_PREFIXES = ["/api/", "/office/v1/", "/.well-known/", "/healthz"];
+const API_PREFIXES = ["/api/", "/office", "/.well-known/", "/healthz"];
 
 export function serveUi(root: string): MiddlewareHandler {
   return async (c, next) => {

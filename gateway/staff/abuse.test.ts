@@ -12,11 +12,11 @@ function clientEnv(address: string) {
 }
 
 async function login(username: string, password: string, from = "10.0.0.1") {
-  const res = await gw.app.request(
-    "http://kiosk.local/office/api/login",
+  const res = await gw.officeApp.request(
+    "http://localhost/office/api/login",
     {
       method: "POST",
-      headers: { "content-type": "application/json", origin: "http://kiosk.local" },
+      headers: { "content-type": "application/json", origin: "http://localhost" },
       body: JSON.stringify({ username, password }),
     },
     clientEnv(from),
@@ -27,7 +27,7 @@ async function login(username: string, password: string, from = "10.0.0.1") {
 }
 
 async function me(cookie: string) {
-  return (await gw.app.request("http://kiosk.local/office/api/me", { headers: { cookie } }, clientEnv("10.0.0.1")))
+  return (await gw.officeApp.request("http://localhost/office/api/me", { headers: { cookie } }, clientEnv("10.0.0.1")))
     .status;
 }
 

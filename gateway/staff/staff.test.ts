@@ -17,7 +17,7 @@ async function call(
   if (options.csrf) headers["x-csrf-token"] = options.csrf;
   if (options.origin) headers.origin = options.origin;
   if (options.body !== undefined) headers["content-type"] = "application/json";
-  const res = await gw.app.request(`http://kiosk.local${path}`, {
+  const res = await gw.officeApp.request(`http://localhost${path}`, {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -39,7 +39,7 @@ async function call(
 }
 
 async function login(username = "kasia", password = PASSWORD) {
-  const res = await call("POST", "/office/api/login", { body: { username, password }, origin: "http://kiosk.local" });
+  const res = await call("POST", "/office/api/login", { body: { username, password }, origin: "http://localhost" });
   const cookie = res.setCookie.split(";")[0];
   return { ...res, cookie, csrf: res.body?.csrfToken as string };
 }

@@ -11,7 +11,7 @@ export interface TestGateway extends Gateway {
   clock: ManualClock;
   dataDir: string;
   config: Config;
-  /** JSON request against the app (no network). */
+  /** JSON request against the listener's app that serves the path (no network). */
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   dispose(): Promise<void>;
 }
@@ -30,7 +30,9 @@ export async function startTestGateway(
     dataDir,
     config,
     async json(method, path, body) {
-      const res = await gateway.app.request(path, {
+      // Paths under /office belong to the office listener, everything else to the kiosk's.
+      const app = path.startsWith("/office") ? gateway.officeApp : gateway.app;
+      const res = await app.request(path, {
         method,
         headers: body === undefined ? {} : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -79,7 +79,10 @@ export interface DemoFlat {
 }
 
 export interface GatewayProcess {
+  /** The kiosk's listener (kiosk UI and API). */
   url: string;
+  /** The office's listener (office API and staff console). */
+  officeUrl: string;
   port: number;
   dataDir: string;
   flats: DemoFlat[];
@@ -120,7 +123,9 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "ekor-kiosk-e2e-"));
   const port = await freePort();
+  const officePort = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const officeUrl = `http://127.0.0.1:${officePort}`;
   let child: ChildProcess;
   let output = "";
   const bun = join(ROOT, "node_modules", ".bin", "bun");
@@ -132,6 +137,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
         ...process.env,
         PORT: String(port),
         HOST: "127.0.0.1",
+        OFFICE_PORT: String(officePort),
         DATA_DIR: dataDir,
         LOG_LEVEL: "warn",
         // One-time codes must go out whatever the hour the suite runs at.
@@ -161,6 +167,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
   const flats = parseOwners(readFileSync(join(dataDir, "demo-owners.txt"), "utf8"));
   return {
     url,
+    officeUrl,
     port,
     dataDir,
     flats,

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("staff console", () => {
   it("refuses a wrong password, then signs in with a session cookie the page cannot read", async () => {
-    await page.goto(`${gateway.url}/office/`);
+    await page.goto(`${gateway.officeUrl}/office/`);
     await page.getByLabel("Login").fill("biuro");
     await page.getByLabel("Hasło").fill("zle-haslo-123");
     await page.getByRole("button", { name: "Zaloguj" }).click();
@@ -77,7 +77,7 @@ describe("staff console", () => {
   it("signs out and the session no longer works", async () => {
     await page.getByRole("button", { name: "Wyloguj" }).click();
     await page.getByRole("button", { name: "Zaloguj" }).waitFor();
-    const res = await page.request.get(`${gateway.url}/office/api/me`);
+    const res = await page.request.get(`${gateway.officeUrl}/office/api/me`);
     expect(res.status()).toBe(401);
   });
 });

@@ -12,7 +12,7 @@ let client: OfficeClient;
 beforeAll(async () => {
   gw = await startTestGateway({}, { demo: false });
   const key = addOfficeKey(gw.ctx, { clientId: "office", keyId: "office-main" });
-  server = serve(gw.app.fetch);
+  server = serve(gw.officeApp.fetch);
   client = new OfficeClient({
     baseUrl: `${server.url}/office/v1`,
     key,
