@@ -92,5 +92,7 @@ export function createOfficeApp(ctx: GatewayContext) {
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/office/v1", officeRoutes(ctx));
   app.route("/", staffRoutes(ctx));
+  // The console page's scripts and styles (Vite builds both pages into one assets folder).
+  app.use("/assets/*", serveUi(ctx.uiDir));
   return app;
 }
