@@ -97,7 +97,13 @@ describe("kiosk display (cage + Chromium)", () => {
       cwd: REPO,
       detached: true,
       stdio: "ignore",
-      env: { ...process.env, DATA_DIR: join(dir, "data"), PORT: String(gatewayPort), OFFICE_PORT: "0", LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        DATA_DIR: join(dir, "data"),
+        PORT: String(gatewayPort),
+        OFFICE_PORT: "0",
+        LOG_LEVEL: "warn",
+      },
     });
     children.push(gateway);
 
