@@ -18,7 +18,7 @@
 # Output: one line per result, `os-test: ok NAME detail`, `os-test: FAIL NAME detail`,
 # `os-test: time NAME SECONDS`; the last line is `os-test: N ok, N failed`. Exit 1 on a failure.
 # Needs root, debootstrap, systemd-container, qemu-user-static + binfmt-support (arm64), and
-# 127.0.0.1:8080 free: the container shares this machine's network (apt and npm need it).
+# 127.0.0.1:8080 and :8081 free: the container shares this machine's network (apt and npm need it).
 set -euo pipefail
 
 REPO="${OS_TEST_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
@@ -29,6 +29,7 @@ CHECKS=all
 CACHE=/var/cache/e-korespondencja-os-test
 KEEP=0
 PORT=8080
+OFFICE_PORT=8081
 APP=e-korespondencja
 GATEWAY=$APP-gateway.service
 
@@ -53,9 +54,11 @@ case "$CHECKS" in all | smoke | boot) ;; *) die "--checks is all, smoke or boot"
 for tool in debootstrap systemd-nspawn nsenter curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (apt-get install debootstrap systemd-container curl)"
 done
-if ss -Hltn "sport = :$PORT" | grep -q .; then
-  die "port $PORT is busy on this machine; the container shares its network"
-fi
+for port in $PORT $OFFICE_PORT; do
+  if ss -Hltn "sport = :$port" | grep -q .; then
+    die "port $port is busy on this machine; the container shares its network"
+  fi
+done
 
 OK=0
 FAILED=0
@@ -273,7 +276,7 @@ check_kill9() {
   inside bash -c "printf 'building_id,building_address,city,flat_code,staircase,number,owner_id,first_name,surname,role\n' >$csv
     for i in \$(seq 1 200); do printf 'B1,Testowa 1,Radom,T1-%d,A,%d,O%d,Jan,Testowy%d,owner\n' \$i \$i \$i \$i >>$csv; done"
   if ! inside bash -c "cd /opt/$APP/current && node_modules/.bin/bun gateway/office/cli.ts owners push $csv \
-      --url http://127.0.0.1:$PORT/office/v1 --key $key --secret $secret" >"$RUN/push.log" 2>&1; then
+      --url http://127.0.0.1:$OFFICE_PORT/office/v1 --key $key --secret $secret" >"$RUN/push.log" 2>&1; then
     fail kill9 "owners push was not acknowledged: $(tail -n 5 "$RUN/push.log")"
     return
   fi
