@@ -76,6 +76,14 @@ export const configSchema = z.object({
       maxWrongAttempts: z.coerce.number().int().min(1).max(20).default(5),
       codesPerContactPerHour: z.coerce.number().int().min(1).default(3),
       codesPerKioskPerHour: z.coerce.number().int().min(1).default(40),
+      /** Codes one identified kiosk session may ask for (resends included). */
+      codesPerSession: z.coerce.number().int().min(1).default(6),
+      /** Different contacts per channel one session may verify (a corrected typo is the second). */
+      contactsPerSession: z.coerce.number().int().min(1).default(2),
+      /** Codes per contact per day (besides codesPerContactPerHour). */
+      codesPerContactPerDay: z.coerce.number().int().min(1).default(6),
+      /** Codes this kiosk may send per (rolling) day; the SMS bill's ceiling. */
+      codesPerDay: z.coerce.number().int().min(1).default(200),
       identifyMaxFailures: z.coerce.number().int().min(1).default(5),
       identifyCooldownMinutes: z.coerce.number().int().min(1).default(15),
       /** Failures older than this no longer count towards the per-client and global delays. */

@@ -7,6 +7,7 @@ import { outbox } from "../../db/schema/index.ts";
 import { GammuDb } from "../../drivers/modem/gammuDb.ts";
 import type { GammuModem } from "../../drivers/modem/gammuModem.ts";
 import { dropStatusReport } from "../../drivers/modem/testing/dummyPhone.ts";
+import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 
 /** The whole gateway with `sms.driver = "gammu"`: a code requested over HTTP leaves through gammu-smsd. */
@@ -51,7 +52,17 @@ describe("the gateway with gammu-smsd", () => {
   });
 
   it("sends a one-time code through gammu-smsd and records its delivery report", async () => {
-    const res = await gw.json("POST", "/api/v1/verifications", { channel: "sms", to: "600 400 500" });
+    const [flat] = demoOwnersRegister().codes;
+    const who = await gw.json("POST", "/api/v1/kiosk/identify", {
+      flatCode: flat.flatCode,
+      surname: flat.surnames[0],
+      ownerCode: flat.code,
+    });
+    const res = await gw.json("POST", "/api/v1/verifications", {
+      session: who.body.session,
+      channel: "sms",
+      to: "600 400 500",
+    });
     expect(res.status).toBe(201);
     const modem = gw.ctx.sms?.modem as GammuModem;
     const gammu = new GammuDb(modem.dbFile);

@@ -5,6 +5,7 @@ import { ANNOUNCEMENT_CHANNELS } from "../domain/categories.ts";
 import { channelTexts } from "../domain/channelSentences.ts";
 import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { importOwners } from "../services/importOwners.ts";
+import { sessionKeyOf } from "../services/kioskSessions.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 
 const demo = demoOwnersRegister();
@@ -22,12 +23,22 @@ describe("kiosk API", () => {
     gw.json("POST", "/api/v1/kiosk/identify", { flatCode: flat.flatCode, surname, ownerCode });
 
   /** Records a confirmed one-time code the way the verification service does. */
-  function confirmedCode(channel: "email" | "sms", contact: string): string {
+  function confirmedCode(channel: "email" | "sms", contact: string, session: string): string {
     const id = randomUUID();
     const now = gw.clock.now().toISOString();
     gw.ctx.db
       .insert(otpCodes)
-      .values({ id, channel, contact, codeHash: "x", kioskId: "K1", createdAt: now, expiresAt: now, confirmedAt: now })
+      .values({
+        id,
+        channel,
+        contact,
+        codeHash: "x",
+        kioskId: "K1",
+        sessionKey: sessionKeyOf(session),
+        createdAt: now,
+        expiresAt: now,
+        confirmedAt: now,
+      })
       .run();
     return id;
   }
@@ -47,7 +58,10 @@ describe("kiosk API", () => {
       channels: ["email", "sms"],
       consents: { processing: true, email: true, sms: true },
       consentVersion: gw.config.consent.version,
-      verifications: { email: confirmedCode("email", email), sms: confirmedCode("sms", "+48600100200") },
+      verifications: {
+        email: confirmedCode("email", email, session),
+        sms: confirmedCode("sms", "+48600100200", session),
+      },
       language,
     });
   }
@@ -198,7 +212,7 @@ describe("kiosk API", () => {
       idempotencyKey: randomUUID(),
       email: "a@wp.pl",
       consents: { processing: true, email: true, sms: false },
-      verifications: { email: confirmedCode("email", "b@wp.pl") },
+      verifications: { email: confirmedCode("email", "b@wp.pl", body.session) },
     });
     expect(otherAddress.body.error.code).toBe("CONTACT_UNVERIFIED");
   });
@@ -215,7 +229,7 @@ describe("kiosk API", () => {
       channels: ["email"],
       consents: { processing: true, email: true, sms: false },
       consentVersion: "v1",
-      verifications: { email: confirmedCode("email", "wspolwlasciciel@o2.pl") },
+      verifications: { email: confirmedCode("email", "wspolwlasciciel@o2.pl", second.body.session) },
       language: "pl",
     });
     expect(takeover.status).toBe(201);

@@ -85,7 +85,7 @@ export function kioskRoutes(ctx: GatewayContext) {
     .post("/enrolments", validate("json", enrolBody), (c) => {
       const body = c.req.valid("json");
       const s = sessions.require(body.session);
-      const result = enrol(ctx, { ...body, flatCode: s.flatCode, ownerId: s.ownerId });
+      const result = enrol(ctx, { ...body, sessionKey: s.key, flatCode: s.flatCode, ownerId: s.ownerId });
       return c.json(result, 201);
     })
     .post("/withdrawals", validate("json", withdrawBody), (c) => {

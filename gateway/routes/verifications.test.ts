@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { otpCodes, outbox } from "../../db/schema/index.ts";
+import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 
 let gw: TestGateway;
@@ -17,8 +18,18 @@ async function codeFromOutbox(verificationId: string): Promise<string> {
   return match[1];
 }
 
+const demo = demoOwnersRegister();
+let sessions = 0;
+
+/** Each request from a fresh identified kiosk session (as many residents would ask). */
 async function request(channel: "sms" | "email", to: string) {
-  return gw.json("POST", "/api/v1/verifications", { channel, to });
+  const flat = demo.codes[sessions++ % demo.codes.length];
+  const who = await gw.json("POST", "/api/v1/kiosk/identify", {
+    flatCode: flat.flatCode,
+    surname: flat.surnames[0],
+    ownerCode: flat.code,
+  });
+  return gw.json("POST", "/api/v1/verifications", { session: who.body.session, channel, to });
 }
 
 async function confirm(id: string, code: string) {
@@ -155,7 +166,11 @@ describe("one-time codes", () => {
     const email = await request("email", "jan@@wp.pl");
     expect(email.status).toBe(400);
     expect(email.body.error.code).toBe("CONTACT_INVALID");
-    const channel = await gw.json("POST", "/api/v1/verifications", { channel: "fax", to: "1" });
+    const channel = await gw.json("POST", "/api/v1/verifications", {
+      channel: "fax",
+      to: "1",
+      session: "x".repeat(32),
+    });
     expect(channel.status).toBe(400);
     expect(channel.body.error.code).toBe("BAD_REQUEST");
     expect((await confirm("nope", "123456")).status).toBe(404);

@@ -19,6 +19,8 @@ import { noticeEnrolmentConfirmed, noticeRecipientReplaced } from "./notices.ts"
 import { type StatusView, statusView } from "./statusView.ts";
 
 export interface EnrolInput {
+  /** The kiosk session enrolling: only codes it asked for count as verification. */
+  sessionKey: string;
   flatCode: string;
   ownerId: string;
   idempotencyKey: string;
@@ -67,6 +69,7 @@ function isConfirmed(
   channel: ElectronicChannel,
   address: string,
   nowMs: number,
+  sessionKey: string,
 ): boolean {
   if (!id) return false;
   const row = db
@@ -74,7 +77,12 @@ function isConfirmed(
     .from(otpCodes)
     .where(and(eq(otpCodes.id, id), eq(otpCodes.channel, channel), isNotNull(otpCodes.confirmedAt)))
     .get();
-  return Boolean(row && row.contact === address && nowMs - Date.parse(row.confirmedAt ?? "") <= VERIFICATION_VALID_MS);
+  return Boolean(
+    row &&
+      row.contact === address &&
+      row.sessionKey === sessionKey &&
+      nowMs - Date.parse(row.confirmedAt ?? "") <= VERIFICATION_VALID_MS,
+  );
 }
 
 export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
@@ -113,7 +121,11 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
         kind.kind === "contacts_updated" &&
         (channel === "email" ? current.email : current.mobile) === value &&
         !current.unverified.includes(channel);
-      if (previouslyVerified || isConfirmed(tx, input.verifications[channel], channel, value, now.getTime())) continue;
+      if (
+        previouslyVerified ||
+        isConfirmed(tx, input.verifications[channel], channel, value, now.getTime(), input.sessionKey)
+      )
+        continue;
       if (input.unverified.includes(channel)) unverified.push(channel);
       else throw new KioskError("CONTACT_UNVERIFIED", `${channel} is not verified`, { channel });
     }

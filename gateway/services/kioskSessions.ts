@@ -2,14 +2,20 @@
  * Identified kiosk sessions: an opaque token bound to one flat and one owner, expiring after
  * inactivity. Held in memory: a gateway restart simply sends the resident back to Identify.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import { KioskError } from "../errors.ts";
 
 export interface KioskSession {
+  /** A stable, non-secret name for the session (stored with the codes it asked for). */
+  key: string;
   flatCode: string;
   ownerId: string;
   expiresAt: number;
+}
+
+export function sessionKeyOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 32);
 }
 
 export class KioskSessions {
@@ -23,7 +29,12 @@ export class KioskSessions {
   open(flatCode: string, ownerId: string): string {
     this.prune();
     const token = randomBytes(24).toString("base64url");
-    this.sessions.set(token, { flatCode, ownerId, expiresAt: this.clock.now().getTime() + this.idleMs });
+    this.sessions.set(token, {
+      key: sessionKeyOf(token),
+      flatCode,
+      ownerId,
+      expiresAt: this.clock.now().getTime() + this.idleMs,
+    });
     return token;
   }
 

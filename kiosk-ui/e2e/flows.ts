@@ -170,7 +170,7 @@ export async function enrolViaApi(
   ] as const) {
     if (!to) continue;
     channels.push(channel);
-    const started = await postJson(`${api}/verifications`, { channel, to });
+    const started = await postJson(`${api}/verifications`, { session: who.session, channel, to });
     const code = await codeSentTo(base, channel, to);
     await postJson(`${api}/verifications/${started.id}/confirm`, { code });
     verifications[channel] = started.id;

@@ -42,7 +42,7 @@ export const kioskApi = {
     unwrap<WithdrawResult>(api.kiosk.withdrawals.$post({ json })),
   endSession: (session: string) => unwrap<void>(api.kiosk.session.end.$post({ json: { session } })),
   /** The code message is written in the language the resident is using now. */
-  startVerification: (json: { channel: Channel; to: string }) =>
+  startVerification: (json: { session: string; channel: Channel; to: string }) =>
     unwrap<VerificationStarted>(api.verifications.$post({ json: { ...json, language: lang.value } })),
   confirmVerification: (id: string, code: string) =>
     unwrap<{ verified: true }>(api.verifications[":id"].confirm.$post({ param: { id }, json: { code } })),

@@ -9,6 +9,7 @@ import type { Channel } from "../api/types.ts";
 import { channels, emailNormalized, mobileNormalized } from "./contacts.ts";
 import { go, replace } from "./flow.ts";
 import { guarded } from "./network.ts";
+import { identified } from "./session.ts";
 
 export type VerifyError =
   | { kind: "wrong"; attemptsLeft: number }
@@ -90,7 +91,9 @@ export async function send(): Promise<void> {
   try {
     await guarded(async () => {
       try {
-        const started = await kioskApi.startVerification({ channel: item.channel, to: item.to });
+        const session = identified.value?.session;
+        if (!session) throw new ApiError("UNAUTHORIZED", 401);
+        const started = await kioskApi.startVerification({ session, channel: item.channel, to: item.to });
         // The resident may have chosen "I can't receive it now" while the code was on its way.
         if (items.value[index]?.state !== "sending") return;
         patch(index, { id: started.id, state: "waiting", resendAt: Date.now() + started.resendAfterSeconds * 1000 });
