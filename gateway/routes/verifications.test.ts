@@ -22,14 +22,14 @@ const demo = demoOwnersRegister();
 let sessions = 0;
 
 /** Each request from a fresh identified kiosk session (as many residents would ask). */
-async function request(channel: "sms" | "email", to: string) {
+async function request(channel: "sms" | "email", to: string, language?: "pl" | "en" | "uk") {
   const flat = demo.codes[sessions++ % demo.codes.length];
   const who = await gw.json("POST", "/api/v1/kiosk/identify", {
     flatCode: flat.flatCode,
     surname: flat.surnames[0],
     ownerCode: flat.code,
   });
-  return gw.json("POST", "/api/v1/verifications", { session: who.body.session, channel, to });
+  return gw.json("POST", "/api/v1/verifications", { session: who.body.session, channel, to, language });
 }
 
 async function confirm(id: string, code: string) {
@@ -71,7 +71,7 @@ describe("one-time codes", () => {
       ["uk", "600 100 301"],
       ["en", "600 100 302"],
     ] as const) {
-      const res = await gw.json("POST", "/api/v1/verifications", { channel: "sms", to, language });
+      const res = await request("sms", to, language);
       expect(res.status).toBe(201);
       const row = gw.ctx.db
         .select()
