@@ -122,6 +122,8 @@ create_users() {
     log "created user $SERVICE_USER"
   fi
   usermod -a -G dialout,lp "$SERVICE_USER"
+  # sms.powerKey (a HAT's PWRKEY on a GPIO pin) needs the Pi's gpio group.
+  if getent group gpio >/dev/null; then usermod -a -G gpio "$SERVICE_USER"; fi
   if ! getent passwd "$KIOSK_USER" >/dev/null; then
     useradd --system --user-group --home-dir "/var/lib/$APP-kiosk" --no-create-home --shell /usr/sbin/nologin "$KIOSK_USER"
     log "created user $KIOSK_USER"

@@ -146,6 +146,17 @@ export const configSchema = z.object({
        * helper (e-korespondencja-usb-reset.path) before the next restart; 0: never.
        */
       usbResetAfterRestarts: z.coerce.number().int().min(0).max(100).default(2),
+      /**
+       * A SIM800/SIM7600 HAT whose PWRKEY is wired to a GPIO pin: pulsed at start when the modem
+       * does not answer AT (never when it does: a pulse would switch it off). Uses `pinctrl`.
+       */
+      powerKey: z
+        .object({
+          gpio: z.coerce.number().int().min(0).max(53),
+          pulseMs: z.coerce.number().int().min(100).max(5000).default(1500),
+          bootSeconds: z.coerce.number().int().min(1).max(120).default(15),
+        })
+        .optional(),
       smsdBin: z.string().default("gammu-smsd"),
       injectBin: z.string().default("gammu-smsd-inject"),
     })

@@ -6,6 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { makePrivate, privateDir, writePrivateFile } from "../../db/privateFiles.ts";
 import { ensureGammuDb, GammuDb, gammuTime, type SentPart } from "./gammuDb.ts";
 import { inject } from "./inject.ts";
+import { type PowerKeyOptions, powerOnIfSilent } from "./powerKey.ts";
 import { renderSmsdrc, type SmsdrcOptions } from "./smsdrc.ts";
 import { type DaemonState, GammuSupervisor } from "./supervisor.ts";
 import type {
@@ -47,6 +48,8 @@ export interface GammuModemOptions {
   heartbeatStaleMs?: number;
   /** After this many heartbeat restarts in a row, ask for a USB reset first (0: never). */
   usbResetAfterRestarts?: number;
+  /** A HAT powered on by pulsing its PWRKEY from a GPIO pin, when it does not answer AT at start. */
+  powerKey?: Pick<PowerKeyOptions, "gpio" | "pulseMs" | "bootMs" | "pinctrl">;
   /** Asks the root helper to reset the modem's USB device (deploy/bin/e-korespondencja-usb-reset). */
   resetUsb?: () => Promise<void>;
   onLog?: (line: string) => void;
@@ -140,6 +143,12 @@ export class GammuModem implements SmsModem {
     makePrivate(this.dbFile, `${this.dbFile}-wal`, `${this.dbFile}-shm`);
     this.db = new GammuDb(this.dbFile);
     this.db.prunePendingTags(600);
+    if (this.o.powerKey && this.o.model !== "dummy") {
+      const outcome = await powerOnIfSilent({ ...this.o.powerKey, device: this.o.device, onLog: this.o.onLog }).catch(
+        (err: Error) => `failed: ${err.message}`,
+      );
+      this.o.onLog?.(`power key on GPIO ${this.o.powerKey.gpio}: ${outcome}`);
+    }
     this.supervisor.start();
     const staleMs = this.o.heartbeatStaleMs ?? 0;
     if (staleMs > 0) {

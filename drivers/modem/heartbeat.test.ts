@@ -57,7 +57,11 @@ function dummyModem(options: Partial<ConstructorParameters<typeof GammuModem>[0]
   return { modem, clock, logs, resets, dir };
 }
 
-const heartbeat = (modem: GammuModem) => until("a heartbeat", async () => (await modem.health()).heartbeatAgeSeconds);
+const heartbeat = (modem: GammuModem) =>
+  until("a heartbeat", async () => {
+    const age = (await modem.health()).heartbeatAgeSeconds;
+    return typeof age === "number" ? age : undefined;
+  });
 
 describe.skipIf(!hasGammu)("gammu-smsd with a stale heartbeat", () => {
   it("restarts the daemon when the heartbeat is older than the limit, not before", async () => {

@@ -46,6 +46,9 @@ export function createModem(deps: CoreDeps): SmsModem {
     smsdBin: sms.smsdBin,
     injectBin: sms.injectBin,
     smsc: sms.smsc,
+    powerKey: sms.powerKey
+      ? { gpio: sms.powerKey.gpio, pulseMs: sms.powerKey.pulseMs, bootMs: sms.powerKey.bootSeconds * 1000 }
+      : undefined,
     now: () => deps.clock.now(),
     heartbeatStaleMs: sms.heartbeatStaleSeconds * 1000,
     usbResetAfterRestarts: sms.usbResetAfterRestarts,
