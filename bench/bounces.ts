@@ -5,10 +5,12 @@
  */
 
 import { readdirSync, readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import { classifyBounce } from "../gateway/messaging/bounce/classify.ts";
+import { benchMachine } from "./machine.ts";
+
+const machine = benchMachine("bounces");
 
 const dir = join(import.meta.dirname, "../gateway/messaging/bounce/fixtures");
 const expected: Record<string, { kind: string; recipients: string[] }> = JSON.parse(
@@ -16,14 +18,6 @@ const expected: Record<string, { kind: string; recipients: string[] }> = JSON.pa
 );
 const files = readdirSync(dir).filter((f) => f.endsWith(".eml"));
 const messages = files.map((f) => readFileSync(join(dir, f)));
-
-const load = () =>
-  `load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")} on ${cpus().length} CPUs`;
-console.log(`before: ${load()}`);
-const busy = loadavg()[0] > cpus().length / 2;
-if (busy) console.log("the machine is busy (1-min load above half the CPUs): the ratio below is NOT comparable");
 
 const byKind = new Map<string, { total: number; right: number }>();
 let right = 0;
@@ -63,6 +57,5 @@ ratios.sort((a, b) => a - b);
 const perSecond = (ms: number) => Math.round((ROUNDS * REPEAT * messages.length) / (ms / 1000));
 console.log(
   `classify ${perSecond(ours)} msg/s vs mailparser alone ${perSecond(reference)} msg/s: ` +
-    `time ratio median ${ratios[Math.floor(ROUNDS / 2)].toFixed(2)}x (rounds ${ratios[0].toFixed(2)}–${ratios[ROUNDS - 1].toFixed(2)})${busy ? " (not comparable: busy machine)" : ""}`,
+    `time ratio median ${ratios[Math.floor(ROUNDS / 2)].toFixed(2)}x (rounds ${ratios[0].toFixed(2)}–${ratios[ROUNDS - 1].toFixed(2)})${machine.tag ? ` ${machine.tag}` : ""}`,
 );
-console.log(`after: ${load()}`);

@@ -4,17 +4,11 @@
  * The decision it backs: keep our own only while it is measurably faster (issue: one source of truth).
  */
 import { createHash } from "node:crypto";
-import { cpus, loadavg } from "node:os";
 import canonicalize from "canonicalize";
 import { canonicalEnvelope, canonicalJson, type UnsealedEvent } from "../gateway/domain/registerEvents.ts";
+import { benchMachine } from "./machine.ts";
 
-const load = () =>
-  `load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")} on ${cpus().length} CPUs`;
-console.log(`before: ${load()}`);
-const busy = loadavg()[0] > cpus().length / 2 && !process.argv.includes("--force");
-if (busy) console.log("the machine is busy (1-min load above half the CPUs): ratios below are NOT comparable");
+const machine = benchMachine("canonical");
 
 const N = 20_000;
 const events: UnsealedEvent[] = Array.from({ length: N }, (_, i) => ({
@@ -71,6 +65,5 @@ const rate = (ms: number) => Math.round((ROUNDS * N) / (ms / 1000)).toLocaleStri
 console.log(
   `serialise + SHA-256 per event: ours ${rate(ourMs)} events/s, canonicalize ${rate(libMs)} events/s; ` +
     `speed-up median ${ratios[Math.floor(ROUNDS / 2)].toFixed(2)}x (rounds ${ratios[0].toFixed(2)}–${ratios[ROUNDS - 1].toFixed(2)})` +
-    (busy ? " (not comparable: busy machine)" : ""),
+    (machine.tag ? ` ${machine.tag}` : ""),
 );
-console.log(`after: ${load()}`);

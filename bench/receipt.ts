@@ -15,6 +15,9 @@ import { fixedTestKey, SAMPLE_INPUT } from "../gateway/receipts/fixtures.ts";
 import { layoutSlip, slipContextOf } from "../gateway/receipts/layout.ts";
 import { signReceipt } from "../gateway/receipts/qrText.ts";
 import { buildSignedReceipt } from "../gateway/receipts/receiptData.ts";
+import { benchMachine } from "./machine.ts";
+
+const machine = benchMachine("receipt");
 
 const N = Number(process.env.BENCH_SLIPS ?? 1000);
 const config = validateConfig({ dataDir: "/tmp/unused", logLevel: "silent" });
@@ -94,7 +97,7 @@ for (const widthMm of [80, 58] as const) {
     `  node-thermal-printer unsigned: p50 ${fmt(percentile(b, 50))}  p95 ${fmt(percentile(b, 95))}  ${refBytes} bytes/slip`,
   );
   console.log(
-    `  ratio (p50 ours / reference) ${ratio.toFixed(2)}x (target ≤ 1.5x: ${ratio <= 1.5 ? "met" : "NOT met"}); p95 target ≤ 20 ms: ${percentile(a, 95) <= 20 ? "met" : "NOT met"}`,
+    `  ratio (p50 ours / reference) ${ratio.toFixed(2)}x (target ≤ 1.5x: ${ratio <= 1.5 ? "met" : "NOT met"}); p95 target ≤ 20 ms: ${percentile(a, 95) <= 20 ? "met" : "NOT met"} ${machine.tag}`,
   );
   console.log(`  at 38400 baud: ${((oursBytes * 10) / 38400).toFixed(2)} s on the line`);
 }

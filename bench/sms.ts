@@ -24,6 +24,9 @@ import { SmsSender } from "../gateway/messaging/smsSender.ts";
 import type { ChannelSender, OutgoingMessage, SendResult } from "../gateway/messaging/types.ts";
 import { OutboxWorker } from "../gateway/messaging/worker.ts";
 import { ConsentRegister } from "../gateway/services/register.ts";
+import { benchMachine } from "./machine.ts";
+
+const machine = benchMachine("sms");
 
 const N = Number(process.env.BENCH_SMS_N ?? 100);
 const BULK = 500;
@@ -124,7 +127,7 @@ console.log(`  gammu-smsd-inject directly:      p50 ${fmt(pct(direct, 50))}  p95
 const ratio50 = pct(ours, 50) / pct(direct, 50);
 const ratio95 = pct(ours, 95) / pct(direct, 95);
 console.log(
-  `  overhead ratio: p50 ${ratio50.toFixed(2)}x, p95 ${ratio95.toFixed(2)}x (target ≤ 1.2x) ${ratio50 <= 1.2 ? "OK" : "OVER"}`,
+  `  overhead ratio: p50 ${ratio50.toFixed(2)}x, p95 ${ratio95.toFixed(2)}x (target ≤ 1.2x) ${ratio50 <= 1.2 ? "OK" : "OVER"} ${machine.tag}`,
 );
 
 // Codes behind 500 bulk letters.
@@ -168,7 +171,7 @@ for (let i = 0; i < CODES; i++) {
 const bulkDone = bulkIds.filter((id) => timed.doneAt.has(id)).length;
 console.log(`Codes with ${BULK} bulk messages queued ahead (${bulkDone} of them injected meanwhile):`);
 console.log(
-  `  enqueue → in gammu's outbox: p50 ${fmt(pct(codeLatency, 50))}  p95 ${fmt(pct(codeLatency, 95))}  max ${fmt(Math.max(...codeLatency))} (target p95 ≤ 1000 ms) ${pct(codeLatency, 95) <= 1000 ? "OK" : "OVER"}`,
+  `  enqueue → in gammu's outbox: p50 ${fmt(pct(codeLatency, 50))}  p95 ${fmt(pct(codeLatency, 95))}  max ${fmt(Math.max(...codeLatency))} (target p95 ≤ 1000 ms) ${pct(codeLatency, 95) <= 1000 ? "OK" : "OVER"} ${machine.tag}`,
 );
 
 console.log(
