@@ -54,6 +54,8 @@ export class VirtualPrinter {
   slipsLeft: number | null = null;
   /** Prints but never answers DLE EOT, like many cheap printers. */
   mute = false;
+  /** Why the last slip's files could not be written (null when they were). */
+  lastStoreError: string | null = null;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly waiters: Array<(slip: PrintedSlip) => void> = [];
@@ -133,12 +135,19 @@ export class VirtualPrinter {
   private store(slip: DecodedSlip, raw: Buffer): void {
     const file = join(this.options.outDir, `slip-${String(this.slips.length + 1).padStart(4, "0")}-${Date.now()}`);
     const png = this.options.png === false ? Buffer.alloc(0) : renderSlipPng(slip, dotsFor(this.options.widthMm));
-    writePrivateFile(`${file}.txt`, slip.text);
-    writePrivateFile(`${file}.bin`, raw);
-    writePrivateFile(join(this.options.outDir, "latest.txt"), slip.text);
-    if (png.length > 0) {
-      writePrivateFile(`${file}.png`, png);
-      writePrivateFile(join(this.options.outDir, "latest.png"), png);
+    try {
+      writePrivateFile(`${file}.txt`, slip.text);
+      writePrivateFile(`${file}.bin`, raw);
+      writePrivateFile(join(this.options.outDir, "latest.txt"), slip.text);
+      if (png.length > 0) {
+        writePrivateFile(`${file}.png`, png);
+        writePrivateFile(join(this.options.outDir, "latest.png"), png);
+      }
+      this.lastStoreError = null;
+    } catch (err) {
+      // A full disk (ENOSPC) or a read-only one must not take the gateway down: the slip was
+      // "printed" (it is kept in memory and shown at /dev/printer), only its files are missing.
+      this.lastStoreError = `${(err as NodeJS.ErrnoException).code ?? "error"}: ${(err as Error).message}`;
     }
     const printed: PrintedSlip = { ...slip, file, png, raw };
     this.slips.push(printed);
