@@ -294,6 +294,16 @@ export const configSchema = z.object({
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
     })
     .prefault({}),
+  /** The periodic pruning of tables that grow with use (see gateway/housekeeping.ts). */
+  housekeeping: z
+    .object({
+      intervalSeconds: z.coerce.number().int().min(1).max(86_400).default(600),
+      /** Kiosk idempotency records (a double tap, a retried enrolment) are kept this long. */
+      idempotencyHours: z.coerce.number().min(1).max(720).default(24),
+      /** Office alerts are kept this long. */
+      alertDays: z.coerce.number().int().min(1).max(3650).default(90),
+    })
+    .prefault({}),
   /** scrypt for staff passwords and owner codes runs off the event loop, in a bounded queue. */
   hashing: z
     .object({

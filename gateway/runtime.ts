@@ -15,6 +15,7 @@ import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
 import { HashPool } from "./hashing.ts";
 import { HealthRegistry } from "./health.ts";
+import { startHousekeeping } from "./housekeeping.ts";
 import type { Stoppable } from "./lifecycle.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSms } from "./messaging/smsRuntime.ts";
@@ -107,6 +108,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   }
 
   const parts: Stoppable[] = [];
+  parts.push(startHousekeeping(ctx));
   parts.push(...startOffice(ctx).stops);
   const receiptsPart = await startReceipts(ctx);
   ctx.receipts = receiptsPart.service;

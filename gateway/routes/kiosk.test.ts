@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { otpCodes, outbox, registerEvents } from "../../db/schema/index.ts";
+import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { ANNOUNCEMENT_CHANNELS } from "../domain/categories.ts";
 import { channelTexts } from "../domain/channelSentences.ts";
-import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { importOwners } from "../services/importOwners.ts";
 import { sessionKeyOf } from "../services/kioskSessions.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
