@@ -7,6 +7,7 @@ import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
 import { allowedHostsOnly } from "./routes/allowedHosts.ts";
 import { bodyCap } from "./routes/bodyCap.ts";
+import { browserHardening, consoleCsrf } from "./routes/browserHardening.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
 import { devPrinterRoutes } from "./routes/devPrinter.ts";
@@ -59,6 +60,7 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
   );
   // Before anything else: a page on another site that rebinds its name to us gets nothing.
   app.use("*", allowedHostsOnly(allowedHosts));
+  app.use("*", browserHardening());
   return app;
 }
 
@@ -91,6 +93,7 @@ export function createOfficeApp(ctx: GatewayContext) {
   app.route("/", healthRoutes(ctx));
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/office/v1", officeRoutes(ctx));
+  app.use("/office/api/*", consoleCsrf());
   app.route("/", staffRoutes(ctx));
   // The console page's scripts and styles (Vite builds both pages into one assets folder).
   app.use("/assets/*", serveUi(ctx.uiDir));

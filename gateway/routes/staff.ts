@@ -132,8 +132,6 @@ export function staffRoutes(ctx: GatewayContext) {
       c.body(new Uint8Array(await page()), 200, {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
-        "x-frame-options": "DENY",
-        "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
       }),
     );
 }
