@@ -8,8 +8,10 @@ import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
+import { describeEvent } from "../domain/staffWording.ts";
 import { KioskError } from "../errors.ts";
 import { deliveryFailures } from "../services/deliveryFailures.ts";
+import { flatLock, unlockFlat } from "../services/flatLock.ts";
 import { listBounces, markBounceReviewed } from "../services/listBounces.ts";
 import { listOfficeAlerts } from "../services/listOfficeAlerts.ts";
 import { paperCsv, paperList } from "../services/paperList.ts";
@@ -60,9 +62,13 @@ export function staffRoutes(ctx: GatewayContext) {
       c.json({ rows: searchRegister(ctx, { q: c.req.valid("query").q, reveal: true }) }),
     )
     .get("/flats/:flat/history", (c) => {
-      const events = ctx.register.flatEvents(c.req.param("flat"));
-      return c.json({ flat: c.req.param("flat"), state: ctx.register.stateOf(c.req.param("flat")), events });
+      const flat = c.req.param("flat");
+      const events = ctx.register.flatEvents(flat).map((e) => ({ ...e, description: describeEvent(e) }));
+      return c.json({ flat, state: ctx.register.stateOf(flat), events, lock: flatLock(ctx, flat) });
     })
+    .post("/flats/:flat/unlock", (c) =>
+      c.json({ lock: unlockFlat(ctx, { flat: c.req.param("flat"), by: c.var.staff.username }) }),
+    )
     .get("/paper", validate("query", dateQuery), (c) => {
       const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
       return c.json({ date, items: paperList(ctx, { date }) });

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import { correspondence, deliveries, outbox } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { maskEmail, maskMobile } from "../domain/contacts.ts";
+import { CHANNEL_PL, describeFailure } from "../domain/staffWording.ts";
 
 export interface DeliveryFailure {
   seq: number;
@@ -10,6 +11,9 @@ export interface DeliveryFailure {
   status: "failed" | "paper";
   channel: string;
   reason: string | null;
+  /** The channel and the reason as staff read them (Polish). */
+  channelText: string;
+  reasonText: string;
   correspondenceId: string | null;
   flat: string | null;
   subject: string | null;
@@ -64,6 +68,11 @@ export function deliveryFailures(
       status: r.status as "failed" | "paper",
       channel: r.channel,
       reason: r.reason,
+      channelText:
+        r.status === "paper" && r.channel === "paper"
+          ? "poczta (zamiast e-maila/SMS-a)"
+          : (CHANNEL_PL[r.channel] ?? r.channel),
+      reasonText: describeFailure(r.reason),
       correspondenceId: r.correspondenceId,
       flat: r.flat ?? message?.flat ?? null,
       subject: r.subject,

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
+import { ISO_INSTANT, localDateTime, shortDay } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
@@ -7,6 +8,13 @@ type Part = { status: string; [detail: string]: unknown };
 interface Day {
   date: string;
   smsSent: number;
+}
+
+/** A detail value in Polish: dates local, known words translated. */
+function readable(value: unknown): string {
+  const text = String(value);
+  if (ISO_INSTANT.test(text)) return localDateTime(text);
+  return pl.devices.values[text] ?? text;
 }
 
 const SHOWN = ["modem", "printer", "smtp", "office_sync", "register", "db"] as const;
@@ -39,8 +47,8 @@ export function DevicesView() {
             <span class={`${styles.badge} ${styles[status] ?? ""}`}>{pl.devices.status[status] ?? status}</span>
             <div class={styles.muted}>
               {Object.entries(details)
-                .filter(([, v]) => v !== null && typeof v !== "object")
-                .map(([k, v]) => `${k}: ${v}`)
+                .filter(([k, v]) => v !== null && typeof v !== "object" && pl.devices.details[k])
+                .map(([k, v]) => `${pl.devices.details[k]}: ${readable(v)}`)
                 .join(" · ")}
             </div>
           </div>
@@ -49,10 +57,16 @@ export function DevicesView() {
       <div class={styles.panel}>
         <strong>{pl.devices.smsPerDay}</strong>
         <table class={styles.table}>
+          <thead>
+            <tr>
+              <th>{pl.devices.day}</th>
+              <th>{pl.devices.sent}</th>
+            </tr>
+          </thead>
           <tbody>
             {days.map((d) => (
               <tr key={d.date}>
-                <td>{d.date}</td>
+                <td>{shortDay(d.date)}</td>
                 <td>{d.smsSent}</td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
+import { localDateTime } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
@@ -9,6 +10,8 @@ interface Failure {
   status: string;
   channel: string;
   reason: string | null;
+  channelText: string;
+  reasonText: string;
   flat: string | null;
   subject: string | null;
   recipient: string | null;
@@ -38,16 +41,14 @@ export function FailuresView() {
       <tbody>
         {rows.map((r) => (
           <tr key={r.seq}>
-            <td>{new Date(r.at).toLocaleString("pl-PL")}</td>
+            <td>{localDateTime(r.at)}</td>
             <td>{r.flat ?? "—"}</td>
             <td>
-              <span class={`${styles.badge} ${styles[r.status] ?? ""}`}>
-                {r.status === "paper" ? `${r.channel} → papier` : r.channel}
-              </span>
+              <span class={`${styles.badge} ${styles[r.status] ?? ""}`}>{r.channelText}</span>
             </td>
             <td>{r.recipient ?? "—"}</td>
             <td>{r.subject ?? "—"}</td>
-            <td>{r.reason ?? "—"}</td>
+            <td>{r.reasonText}</td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
+import { localDateTime } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
@@ -9,18 +10,39 @@ interface Event {
   occurredAt: string;
   ownerId: string | null;
   payload: Record<string, unknown>;
+  description: string;
+}
+
+interface Lock {
+  locked: boolean;
+  failures: number;
+  until: string | null;
+  unlocks: Array<{ by: string; at: string }>;
 }
 
 const REJECTABLE = new Set(["enrolled", "contacts_updated", "recipient_replaced"]);
 
 export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => void }) {
   const [events, setEvents] = useState<Event[]>([]);
+  const [lock, setLock] = useState<Lock | null>(null);
   const [reason, setReason] = useState("");
   const [note, setNote] = useState<string | null>(null);
   const load = () =>
-    api<{ events: Event[] }>("GET", `/flats/${encodeURIComponent(flat)}/history`)
-      .then((r) => setEvents(r.events))
+    api<{ events: Event[]; lock: Lock }>("GET", `/flats/${encodeURIComponent(flat)}/history`)
+      .then((r) => {
+        setEvents(r.events);
+        setLock(r.lock);
+      })
       .catch(() => setEvents([]));
+  const unlock = async () => {
+    try {
+      await api("POST", `/flats/${encodeURIComponent(flat)}/unlock`);
+      setNote(pl.history.unlocked);
+      await load();
+    } catch (err) {
+      setNote(String((err as Error).message));
+    }
+  };
   useEffect(() => {
     void load();
   }, [flat]);
@@ -46,6 +68,19 @@ export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => v
           {pl.history.close}
         </button>
       </div>
+      {lock?.locked && (
+        <div class={styles.toolbar} role="alert">
+          <span>{pl.history.locked(lock.failures, localDateTime(lock.until ?? ""))}</span>
+          <button type="button" onClick={() => void unlock()}>
+            {pl.history.unlock}
+          </button>
+        </div>
+      )}
+      {lock?.unlocks.map((u) => (
+        <p class={styles.muted} key={u.at}>
+          {pl.history.unlockedBy(u.by, localDateTime(u.at))}
+        </p>
+      ))}
       <table class={styles.table}>
         <thead>
           <tr>
@@ -59,9 +94,9 @@ export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => v
           {events.map((e) => (
             <tr key={e.seq}>
               <td>{e.seq}</td>
-              <td>{new Date(e.occurredAt).toLocaleString("pl-PL")}</td>
+              <td>{localDateTime(e.occurredAt)}</td>
               <td>{pl.history.types[e.type] ?? e.type}</td>
-              <td class={styles.muted}>{JSON.stringify(e.payload)}</td>
+              <td>{e.description}</td>
             </tr>
           ))}
         </tbody>
