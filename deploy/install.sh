@@ -278,6 +278,20 @@ health_check_in_tree() {
   return "$ok"
 }
 
+# A first start needs an explicit init: the gateway never creates a database by itself in production
+# (a missing one next to the kiosk key or backups is a restore, not a new start).
+init_database() {
+  [ -f "$DATA/gateway.sqlite" ] && return 0
+  log "first start: creating the database (npm run provision -- init)"
+  if [ "$SYSTEM" -eq 1 ]; then
+    (cd "$OPT/current" && runuser -u "$SERVICE_USER" -- env CONFIG_FILE="$ETC/config.json" DATA_DIR="$DATA" \
+      node_modules/.bin/bun gateway/cli/provision.ts init)
+  else
+    (cd "$OPT/current" && env CONFIG_FILE="$ETC/config.json" DATA_DIR="$DATA" \
+      node_modules/.bin/bun gateway/cli/provision.ts init)
+  fi
+}
+
 health_check() {
   if [ "$SYSTEM" -eq 1 ]; then
     systemctl restart "$APP-gateway.service" && wait_healthy
@@ -339,7 +353,7 @@ else
   [ "$CHANGED_UNITS" -eq 1 ] && system systemctl daemon-reload
   switch_to "$RELEASE"
   log "switched to release $RELEASE; checking health"
-  if health_check; then
+  if init_database && health_check; then
     if [ -n "$CURRENT" ]; then ln -sfn "$CURRENT" "$OPT/previous"; fi
     log "release $RELEASE is healthy"
   else

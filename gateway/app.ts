@@ -9,6 +9,7 @@ import { allowedHostsOnly } from "./routes/allowedHosts.ts";
 import { bodyCap } from "./routes/bodyCap.ts";
 import { browserHardening, consoleCsrf } from "./routes/browserHardening.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
+import { devClockRoutes } from "./routes/devClock.ts";
 import { devMailRoutes } from "./routes/devMail.ts";
 import { devPrinterRoutes } from "./routes/devPrinter.ts";
 import { devSmsRoutes } from "./routes/devSms.ts";
@@ -77,6 +78,7 @@ export function createApp(ctx: GatewayContext) {
   if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
   if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
   if (ctx.config.demo) app.route("/", devPrinterRoutes(ctx));
+  if (ctx.config.demo && ctx.demoClock) app.route("/", devClockRoutes(ctx, ctx.demoClock));
   app.use("/*", serveUi(ctx.uiDir));
   return app;
 }

@@ -21,3 +21,23 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * The demo's clock: real time (or a test's clock) moved forward by `POST /dev/clock`, so staff can
+ * see the 14-day grace period end, messages expire to paper and codes expire. Demo mode only.
+ */
+export class DemoClock implements Clock {
+  private offsetMs = 0;
+  constructor(private readonly base: Clock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+  /** Only forward: the register and the outbox never see time run backwards. */
+  advance(ms: number): void {
+    if (!(ms > 0)) throw new RangeError("the demo clock only moves forward");
+    this.offsetMs += ms;
+  }
+  get offsetSeconds(): number {
+    return Math.round(this.offsetMs / 1000);
+  }
+}

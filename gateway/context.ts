@@ -1,6 +1,7 @@
 /** Everything a route or worker may need, built once in runtime.ts and passed down. */
 import type { OpenedDb } from "../db/client.ts";
 import type { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
+import type { DemoClock } from "./clock.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
 import type { HashPool } from "./hashing.ts";
 import type { HealthRegistry } from "./health.ts";
@@ -71,6 +72,8 @@ export interface GatewayContext extends CoreDeps {
   outbox?: OutboxWorker;
   /** Demo mode's in-process SMTP sink, shown at /dev/mail. */
   mailSink?: MailSink;
+  /** Demo mode's movable clock (the same object as `clock`), for POST /dev/clock. */
+  demoClock?: DemoClock;
   /** The in-process virtual printer when `printer.uri` is "virtual" (demo and tests). */
   printerSimulator?: VirtualPrinter;
 }

@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
 import { assertRealDevices } from "./modes.ts";
 import { startGateway } from "./runtime.ts";
+import { assertDataDirReady } from "./startup/dataDir.ts";
+import { StartupError } from "./startup/startupError.ts";
 import { createNotifier } from "./systemd/notify.ts";
 
 let demo = false;
@@ -21,15 +23,21 @@ let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(process.env, demo ? { demo: true } : {});
   assertRealDevices(config);
+  assertDataDirReady(config);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  refuseToStart(err);
+}
+
+/** A configuration or data-directory problem: one plain line saying what to do, no stack trace. */
+function refuseToStart(err: unknown): never {
+  if (err instanceof ConfigError || err instanceof StartupError) {
     console.error(`e-Korespondencja: cannot start: ${err.message}`);
     process.exit(2);
   }
   throw err;
 }
 
-const gateway = await startGateway(config);
+const gateway = await startGateway(config).catch(refuseToStart);
 const server = Bun.serve({
   hostname: config.server.host,
   port: config.server.port,

@@ -9,7 +9,7 @@ import { integrityCheck, openDb } from "../db/client.ts";
 import { writePrivateFile } from "../db/privateFiles.ts";
 import { owners } from "../db/schema/index.ts";
 import { createApp, createOfficeApp } from "./app.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, DemoClock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
@@ -26,6 +26,7 @@ import { importOwners } from "./services/importOwners.ts";
 import { KioskSessions } from "./services/kioskSessions.ts";
 import { listOfficeAlerts } from "./services/listOfficeAlerts.ts";
 import { ConsentRegister } from "./services/register.ts";
+import { assertNoDemoLeftovers } from "./startup/demoLeftovers.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -48,8 +49,19 @@ export interface StartOptions {
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
+  const baseClock = options.clock ?? systemClock;
+  // The demo's clock can be moved forward (POST /dev/clock); production runs on the given clock.
+  const demoClock = config.demo ? new DemoClock(baseClock) : undefined;
+  const clock = demoClock ?? baseClock;
   const database = openDb(join(config.dataDir, "gateway.sqlite"));
+  if (!config.demo) {
+    try {
+      assertNoDemoLeftovers(database.db);
+    } catch (err) {
+      database.close();
+      throw err;
+    }
+  }
   const core = { db: database.db, clock, config, logger };
   const register = new ConsentRegister(core);
   const health = new HealthRegistry();
@@ -61,6 +73,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     uiDir: join(ROOT, "kiosk-ui", "dist"),
     kioskSessions: new KioskSessions(clock),
     hashing: new HashPool(config.hashing),
+    demoClock,
   };
 
   const chain = register.verify();

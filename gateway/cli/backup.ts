@@ -1,25 +1,53 @@
 /**
  * Database backup (the nightly `e-korespondencja-backup.timer` runs this):
  *   bun gateway/cli/backup.ts [--dir DIR] [--keep-days N] [--send-to-office]
+ *   bun gateway/cli/backup.ts restore <file>      (see restore.ts: checks the copy first)
  * Writes `<dataDir>/backups/gateway-<UTC time>.sqlite` with VACUUM INTO (consistent while the
  * gateway writes), checks the copy with `PRAGMA integrity_check` before keeping it, and deletes
  * copies older than N days (default 14; the newest copy is always kept). Exit 1 on failure.
  * `--send-to-office` also PUTs the copy to `<office.url>/backups/<name>`, signed like every
  * office request (office.keyId/secret); only over https, or http to this machine (tests).
  */
-import { readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { backupTo, integrityCheck, openDb, openForeignSqlite } from "../../db/client.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { signRequest } from "../office/signing.ts";
+import { restoreBackup } from "./restore.ts";
 
 export const BACKUP_NAME = /^gateway-\d{8}T\d{6}Z\.sqlite$/;
 
-const { values } = parseArgs({
-  options: { dir: { type: "string" }, "keep-days": { type: "string" }, "send-to-office": { type: "boolean" } },
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dir: { type: "string" },
+    "keep-days": { type: "string" },
+    "send-to-office": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
 });
+if (values.help) {
+  console.log(
+    [
+      "usage: npm run backup -- [--dir DIR] [--keep-days N] [--send-to-office]   write a checked copy now",
+      "       npm run backup -- restore <file>                                    check a copy, then put it in place",
+      "                                                                           (stop the gateway first)",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 const config = loadConfig();
+if (positionals[0] === "restore") process.exit(restoreBackup(config, positionals[1]));
+if (positionals.length > 0) {
+  console.error(`backup: unknown command ${positionals[0]} (see --help)`);
+  process.exit(2);
+}
+const dbFile = join(config.dataDir, "gateway.sqlite");
+if (!existsSync(dbFile)) {
+  console.error(`backup: no database at ${dbFile}; nothing to back up`);
+  process.exit(1);
+}
 const dir = values.dir ?? join(config.dataDir, "backups");
 const keepDays = Number(values["keep-days"] ?? 14);
 if (!Number.isFinite(keepDays) || keepDays < 1) {

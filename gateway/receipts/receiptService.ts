@@ -18,12 +18,15 @@ import type { KioskKey } from "./kioskKey.ts";
 import { layoutSlip, slipContextOf } from "./layout.ts";
 import { qrTextOf, signReceipt } from "./qrText.ts";
 import { buildSignedReceipt, receiptNumber, type SignedReceipt, signedReceiptSchema } from "./receiptData.ts";
+import type { ReceiptNumbers } from "./receiptNumbers.ts";
 
 export interface ReceiptServiceDeps extends CoreDeps {
   register: Pick<ConsentRegister, "flatEvents">;
   key: KioskKey;
   /** null when no printer is configured: slips stay pending and the kiosk shows the QR. */
   printer: ReceiptPrinter | null;
+  /** The high-water mark outside the database (receipt numbers never repeat). */
+  numbers: ReceiptNumbers;
 }
 
 type Row = typeof receipts.$inferSelect;
@@ -41,7 +44,7 @@ export class KioskReceipts implements ReceiptService {
       .select({ seq: sql<number | null>`max(${receipts.seq})` })
       .from(receipts)
       .get();
-    const seq = (last?.seq ?? 0) + 1;
+    const seq = this.deps.numbers.next(this.deps.config.kioskId, last?.seq ?? 0);
     const number = receiptNumber(this.deps.config.kioskId, seq);
     const data = buildSignedReceipt(input, number, this.deps.config.timezone);
     const slip = signReceipt(data, this.deps.key);

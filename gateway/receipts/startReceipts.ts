@@ -10,6 +10,7 @@ import { transportFromUri } from "../../drivers/printer/transports.ts";
 import { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
 import type { GatewayContext } from "../context.ts";
 import { type KioskKey, loadOrCreateKioskKey } from "./kioskKey.ts";
+import { ReceiptNumbers } from "./receiptNumbers.ts";
 import { KioskReceipts } from "./receiptService.ts";
 import { ReprintWorker } from "./reprintWorker.ts";
 
@@ -49,7 +50,7 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
     writeTimeoutMs: config.printer.writeTimeoutSeconds * 1000,
     profile,
   });
-  const service = new KioskReceipts({ ...ctx, key, printer });
+  const service = new KioskReceipts({ ...ctx, key, printer, numbers: new ReceiptNumbers(config.dataDir) });
   const worker = new ReprintWorker({
     printer,
     receipts: service,

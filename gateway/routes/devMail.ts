@@ -38,7 +38,7 @@ article{border:1px solid #ccc;border-radius:6px;padding:0 1em;margin:1em 0}
 pre{white-space:pre-wrap;font-family:inherit;background:#f6f6f6;padding:.5em}
 .meta{color:#555;font-size:.9em}
 </style></head><body>
-<h1>Poczta testowa – ${mails.length} wiad.</h1>
+<h1>Poczta testowa – ${mails.length} wiad.</h1><p><a href="/dev/clock">Zegar demo: przesuń czas do przodu</a></p>
 <p class="meta">Serwer SMTP w trybie demo: 127.0.0.1:${sinkPort ?? "–"}. Najnowsze na górze. JSON: <a href="/dev/mail.json">/dev/mail.json</a>.</p>
 ${items || "<p>Nic jeszcze nie przyszło.</p>"}
 </body></html>`;

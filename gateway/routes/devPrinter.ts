@@ -37,7 +37,7 @@ export function devPrinterRoutes(ctx: GatewayContext) {
       const last = vp.slips.at(-1);
       return c.html(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Drukarka wirtualna</title>
 <body style="font-family:sans-serif;background:#eee">
-<h1>Drukarka wirtualna</h1><p>Stan: <b>${vp.state}</b> · wydrukowano: ${vp.slips.length}</p>
+<h1>Drukarka wirtualna</h1><p><a href="/dev/clock">Zegar demo: przesuń czas do przodu</a></p><p>Stan: <b>${vp.state}</b> · wydrukowano: ${vp.slips.length}</p>
 ${last ? `<img src="/dev/printer/latest.png" alt="ostatni wydruk" style="background:#fff;box-shadow:0 0 6px #999">` : "<p>Nic jeszcze nie wydrukowano.</p>"}
 </body></html>`);
     })

@@ -65,7 +65,7 @@ article{border:1px solid #ccc;border-radius:6px;padding:0 1em;margin:1em 0}
 pre{white-space:pre-wrap;font-family:inherit;background:#f6f6f6;padding:.5em}
 .meta{color:#555;font-size:.9em}
 </style></head><body>
-<h1>SMS testowe – ${list.length} wiad.</h1>
+<h1>SMS testowe – ${list.length} wiad.</h1><p><a href="/dev/clock">Zegar demo: przesuń czas do przodu</a></p>
 <p class="meta">Symulator modemu GSM (tryb demo). Najnowsze na górze. JSON: <a href="/dev/sms.json">/dev/sms.json</a>.
 Numery kończące się na 000 nie odbierają (raport: niedoręczony), na 999 – raport nie przychodzi.
 Odpowiedź mieszkańca: <code>POST /dev/sms/incoming {"from":"+48…","text":"STOP"}</code>.</p>

@@ -3,7 +3,7 @@
  * Idempotent; every row is validated and rejected rows are reported; owners and shares that
  * disappear lose eligibility while their consent events stay in the register.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, TransactionRollbackError } from "drizzle-orm";
 import * as z from "zod";
 import { buildings, flats, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -86,7 +86,8 @@ function pick<T>(
 export function importOwners(
   deps: Pick<CoreDeps, "db" | "logger">,
   input: z.infer<typeof ownersRegisterSchema>,
-): ImportResult {
+  options: { dryRun?: boolean } = {},
+): ImportResult & { dryRun: boolean } {
   const rejected: RejectedRow[] = [];
   const bRows = pick("buildings", input.buildings, building, rejected);
   const bIds = new Set(bRows.map((b) => b.row.id));
@@ -126,69 +127,76 @@ export function importOwners(
 
   let deactivatedOwners = 0;
   let deactivatedShares = 0;
-  deps.db.transaction((tx) => {
-    for (const { row } of bRows) {
-      tx.insert(buildings)
-        .values(row)
-        .onConflictDoUpdate({ target: buildings.id, set: { address: row.address, city: row.city } })
-        .run();
-    }
-    const secrets = new Map(
-      tx
-        .select({ code: flats.code, secretHash: flats.secretHash })
-        .from(flats)
-        .all()
-        .map((f) => [f.code, f.secretHash]),
-    );
-    for (const { row } of fRows) {
-      const stored = secrets.get(row.code);
-      // Re-hash only when the code changed, so a repeated import is cheap and truly idempotent.
-      const secretHash = row.verificationCode
-        ? stored && verifySecret(row.verificationCode, stored)
-          ? stored
-          : hashSecret(row.verificationCode)
-        : (stored ?? null);
-      const values = {
-        code: row.code,
-        buildingId: row.buildingId,
-        staircase: row.staircase,
-        number: row.number,
-        secretHash,
-        active: true,
-      };
-      tx.insert(flats).values(values).onConflictDoUpdate({ target: flats.code, set: values }).run();
-    }
-    for (const { row } of oRows) {
-      const values = { ...row, surnameKey: surnameKey(row.surname), active: true };
-      tx.insert(owners).values(values).onConflictDoUpdate({ target: owners.id, set: values }).run();
-    }
-    for (const existing of tx.select().from(owners).all()) {
-      if (existing.active && !ownerIds.has(existing.id)) {
-        tx.update(owners).set({ active: false }).where(eq(owners.id, existing.id)).run();
-        deactivatedOwners++;
-      }
-    }
-    const wanted = new Set(sRows.map(({ row }) => `${row.flatCode}\u0000${row.ownerId}`));
-    for (const existing of tx.select().from(ownershipShares).all()) {
-      if (existing.active && !wanted.has(`${existing.flatCode}\u0000${existing.ownerId}`)) {
-        tx.update(ownershipShares)
-          .set({ active: false })
-          .where(and(eq(ownershipShares.flatCode, existing.flatCode), eq(ownershipShares.ownerId, existing.ownerId)))
+  try {
+    deps.db.transaction((tx) => {
+      for (const { row } of bRows) {
+        tx.insert(buildings)
+          .values(row)
+          .onConflictDoUpdate({ target: buildings.id, set: { address: row.address, city: row.city } })
           .run();
-        deactivatedShares++;
       }
-    }
-    for (const { row } of sRows) {
-      tx.insert(ownershipShares)
-        .values({ ...row, active: true })
-        .onConflictDoUpdate({
-          target: [ownershipShares.flatCode, ownershipShares.ownerId],
-          set: { role: row.role, active: true },
-        })
-        .run();
-    }
-  });
-  const result: ImportResult = {
+      const secrets = new Map(
+        tx
+          .select({ code: flats.code, secretHash: flats.secretHash })
+          .from(flats)
+          .all()
+          .map((f) => [f.code, f.secretHash]),
+      );
+      for (const { row } of fRows) {
+        const stored = secrets.get(row.code);
+        // Re-hash only when the code changed, so a repeated import is cheap and truly idempotent.
+        const secretHash = row.verificationCode
+          ? stored && verifySecret(row.verificationCode, stored)
+            ? stored
+            : hashSecret(row.verificationCode)
+          : (stored ?? null);
+        const values = {
+          code: row.code,
+          buildingId: row.buildingId,
+          staircase: row.staircase,
+          number: row.number,
+          secretHash,
+          active: true,
+        };
+        tx.insert(flats).values(values).onConflictDoUpdate({ target: flats.code, set: values }).run();
+      }
+      for (const { row } of oRows) {
+        const values = { ...row, surnameKey: surnameKey(row.surname), active: true };
+        tx.insert(owners).values(values).onConflictDoUpdate({ target: owners.id, set: values }).run();
+      }
+      for (const existing of tx.select().from(owners).all()) {
+        if (existing.active && !ownerIds.has(existing.id)) {
+          tx.update(owners).set({ active: false }).where(eq(owners.id, existing.id)).run();
+          deactivatedOwners++;
+        }
+      }
+      const wanted = new Set(sRows.map(({ row }) => `${row.flatCode}\u0000${row.ownerId}`));
+      for (const existing of tx.select().from(ownershipShares).all()) {
+        if (existing.active && !wanted.has(`${existing.flatCode}\u0000${existing.ownerId}`)) {
+          tx.update(ownershipShares)
+            .set({ active: false })
+            .where(and(eq(ownershipShares.flatCode, existing.flatCode), eq(ownershipShares.ownerId, existing.ownerId)))
+            .run();
+          deactivatedShares++;
+        }
+      }
+      for (const { row } of sRows) {
+        tx.insert(ownershipShares)
+          .values({ ...row, active: true })
+          .onConflictDoUpdate({
+            target: [ownershipShares.flatCode, ownershipShares.ownerId],
+            set: { role: row.role, active: true },
+          })
+          .run();
+      }
+      // A dry run computes everything, deactivations included, then undoes it.
+      if (options.dryRun) tx.rollback();
+    });
+  } catch (err) {
+    if (!(options.dryRun && err instanceof TransactionRollbackError)) throw err;
+  }
+  const result: ImportResult & { dryRun: boolean } = {
+    dryRun: options.dryRun ?? false,
     accepted: { buildings: bRows.length, flats: fRows.length, owners: oRows.length, shares: sRows.length },
     rejected,
     deactivatedOwners,
@@ -196,7 +204,7 @@ export function importOwners(
   };
   deps.logger.info(
     { accepted: result.accepted, rejected: rejected.length, deactivatedOwners, deactivatedShares },
-    "owners register imported",
+    options.dryRun ? "owners register checked (dry run, nothing changed)" : "owners register imported",
   );
   return result;
 }
