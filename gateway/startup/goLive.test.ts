@@ -78,7 +78,7 @@ function enrolAndIssue(gw: Gateway, flatCode = "KEL10-A-1"): string {
 
 /** The demo's console login, as the browser sends it. */
 async function demoLogin(gw: Gateway): Promise<Response> {
-  return gw.app.request("http://127.0.0.1/office/api/login", {
+  return gw.officeApp.request("http://127.0.0.1/office/api/login", {
     method: "POST",
     headers: { "content-type": "application/json", origin: "http://127.0.0.1", host: "127.0.0.1" },
     body: JSON.stringify({ username: "biuro", password: "nasz-dom-demo" }),
