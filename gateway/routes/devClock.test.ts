@@ -15,8 +15,10 @@ describe("/dev/clock", () => {
     expect(moved.body).toEqual({ now: "2026-03-17T10:00:00.000Z", offsetSeconds: 15 * 86_400 });
     expect(gw.ctx.clock.now().toISOString()).toBe("2026-03-17T10:00:00.000Z");
     expect((await gw.json("POST", "/dev/clock", { minutes: 6 })).body.now).toBe("2026-03-17T10:06:00.000Z");
-    const page = await gw.app.request("/dev/clock");
-    expect(await page.text()).toContain("+15 dni");
+    const page = await (await gw.app.request("/dev/clock")).text();
+    expect(page).toContain("+15 dni");
+    expect(page).not.toMatch(/<script>/); // the CSP allows only the gateway's own script files
+    expect((await gw.app.request("/dev/clock.js")).status).toBe(200);
   });
 
   it("refuses a clock that would go backwards or not move", async () => {

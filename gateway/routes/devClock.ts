@@ -1,7 +1,7 @@
 /**
  * Demo mode only: move the gateway's clock forward to see what time does (the 14-day grace
  * period, messages expiring to paper, one-time codes expiring). Never mounted in production.
- *   GET  /dev/clock        page with buttons
+ *   GET  /dev/clock        page with buttons (script: /dev/clock.js)
  *   GET  /dev/clock.json   { now, offsetSeconds }
  *   POST /dev/clock        { "days"?: n, "hours"?: n, "minutes"?: n }  (forward only)
  */
@@ -25,28 +25,7 @@ const BUTTONS: Array<[string, string]> = [
   ["+30 dni", '{"days":30}'],
 ];
 
-export function devClockRoutes(ctx: GatewayContext, clock: DemoClock) {
-  const state = () => ({ now: ctx.clock.now().toISOString(), offsetSeconds: clock.offsetSeconds });
-  return new Hono()
-    .get("/dev/clock.json", (c) => c.json(state()))
-    .post("/dev/clock", validate("json", advanceBody), (c) => {
-      const { days = 0, hours = 0, minutes = 0 } = c.req.valid("json");
-      clock.advance(((days * 24 + hours) * 60 + minutes) * 60_000);
-      ctx.outbox?.poke();
-      ctx.logger.info(state(), "demo clock moved forward");
-      return c.json(state());
-    })
-    .get("/dev/clock", (c) => {
-      const s = state();
-      return c.html(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Zegar demo</title>
-<body style="font-family:sans-serif;max-width:40rem;margin:2rem auto">
-<h1>Zegar bramki (tryb demo)</h1>
-<p>Teraz według bramki: <b id="now">${s.now}</b> (przesunięcie: <span id="offset">${s.offsetSeconds}</span> s)</p>
-<p>Przesuń czas do przodu, aby zobaczyć koniec 14-dniowego okresu papierowego, wygasanie wiadomości do papieru i kodów.</p>
-<p>${BUTTONS.map(([label, body]) => `<button style="min-width:44px;min-height:44px;margin:.2rem" data-body='${body}'>${label}</button>`).join("")}</p>
-<p><a href="/dev/sms">SMS</a> · <a href="/dev/mail">poczta</a> · <a href="/dev/printer">drukarka</a></p>
-<script>
-for (const b of document.querySelectorAll("button[data-body]")) {
+const BUTTONS_SCRIPT = `for (const b of document.querySelectorAll("button[data-body]")) {
   b.onclick = async () => {
     const r = await fetch("/dev/clock", { method: "POST", headers: { "content-type": "application/json" }, body: b.dataset.body });
     const s = await r.json();
@@ -54,7 +33,33 @@ for (const b of document.querySelectorAll("button[data-body]")) {
     document.getElementById("offset").textContent = s.offsetSeconds;
   };
 }
-</script>
+`;
+
+export function devClockRoutes(ctx: GatewayContext, clock: DemoClock) {
+  const state = () => ({ now: ctx.clock.now().toISOString(), offsetSeconds: clock.offsetSeconds });
+  return (
+    new Hono()
+      .get("/dev/clock.json", (c) => c.json(state()))
+      .post("/dev/clock", validate("json", advanceBody), (c) => {
+        const { days = 0, hours = 0, minutes = 0 } = c.req.valid("json");
+        clock.advance(((days * 24 + hours) * 60 + minutes) * 60_000);
+        ctx.outbox?.poke();
+        ctx.logger.info(state(), "demo clock moved forward");
+        return c.json(state());
+      })
+      .get("/dev/clock", (c) => {
+        const s = state();
+        return c.html(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Zegar demo</title>
+<body style="font-family:sans-serif;max-width:40rem;margin:2rem auto">
+<h1>Zegar bramki (tryb demo)</h1>
+<p>Teraz według bramki: <b id="now">${s.now}</b> (przesunięcie: <span id="offset">${s.offsetSeconds}</span> s)</p>
+<p>Przesuń czas do przodu, aby zobaczyć koniec 14-dniowego okresu papierowego, wygasanie wiadomości do papieru i kodów.</p>
+<p>${BUTTONS.map(([label, body]) => `<button style="min-width:44px;min-height:44px;margin:.2rem" data-body='${body}'>${label}</button>`).join("")}</p>
+<p><a href="/dev/sms">SMS</a> · <a href="/dev/mail">poczta</a> · <a href="/dev/printer">drukarka</a></p>
+<script src="/dev/clock.js"></script>
 </body></html>`);
-    });
+      })
+      // A file, not an inline script: the pages' CSP allows only the gateway's own scripts.
+      .get("/dev/clock.js", (c) => c.body(BUTTONS_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }))
+  );
 }
