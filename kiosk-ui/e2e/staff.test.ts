@@ -1,5 +1,5 @@
 /** The staff console at /office/ in real Chromium against a real gateway (demo user). */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, ensureBuilt, type GatewayProcess, startGatewayProcess } from "./harness.ts";
 
 const PASSWORD = "biuro-haslo-2026";
+const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
 let gateway: GatewayProcess;
 let context: BrowserContext;
 let page: Page;
@@ -57,6 +59,8 @@ describe("staff console", () => {
       .getByText(/Historia lokalu KEL10-A-1/)
       .first()
       .waitFor();
+    expect(await page.locator("main").textContent()).not.toContain('{"');
+    await page.screenshot({ path: join(ARTIFACTS, "staff-history-1280x800.png"), fullPage: true });
   });
 
   it("shows the paper list, delivery problems, devices and the chart", async () => {
@@ -70,8 +74,13 @@ describe("staff console", () => {
     await page.getByRole("button", { name: "Urządzenia" }).click();
     await page.getByText("Modem GSM").waitFor();
     await page.getByText("Drukarka paragonów").waitFor();
+    await page.getByText(/sterownik: symulator/).waitFor();
+    expect(await page.locator("main").textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T|signalPercent|latencyMs/);
+    await page.screenshot({ path: join(ARTIFACTS, "staff-devices-1280x800.png"), fullPage: true });
     await page.getByRole("button", { name: "Statystyki" }).click();
     await page.getByRole("img", { name: /Zapisy i udział/ }).waitFor();
+    await page.getByText("udział lokali z e-korespondencją").first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "staff-stats-1280x800.png"), fullPage: true });
   });
 
   it("signs out and the session no longer works", async () => {
