@@ -5,7 +5,7 @@
 import type { ThermalPrinter } from "node-thermal-printer";
 import { appendSlip, createNtp } from "./escpos.ts";
 import { asPrinterError, PrinterError } from "./printerError.ts";
-import { type PrinterState, PrinterStateMachine } from "./printerState.ts";
+import { PrinterStateMachine } from "./printerState.ts";
 import { PRINTER_PROFILES, type PrinterProfile } from "./profiles.ts";
 import type { PaperWidthMm, SlipDocument } from "./slip.ts";
 import { applyStatusByte, dleEot, type PrinterStatus, STATUS_OK, type StatusKind, StatusParser } from "./status.ts";
