@@ -34,7 +34,6 @@ describe("the virtual printer on a full disk", () => {
     const printer = new ReceiptPrinter({ transport: new TcpTransport("127.0.0.1", vp.port), widthMm: 58 });
     const next = vp.nextSlip();
     await printer.print({
-      widthMm: 58,
       blocks: [{ kind: "text", text: "Potwierdzenie K1-000001", bold: true }, { kind: "feed", lines: 2 }],
     });
     const slip = await next;
