@@ -14,6 +14,17 @@ const VIA_PL: Record<string, string> = { kiosk: "w kiosku", sms: "SMS-em STOP", 
 const LANGUAGE_PL: Record<string, string> = { pl: "polski", en: "angielski", uk: "ukraiński" };
 
 /** One readable sentence for a register event (contacts in full: staff are authenticated). */
+/** " — formularz papierowy nr …" for events that came from paper (typed in by staff or imported). */
+function paperOrigin(p: Record<string, unknown>): string {
+  if (p.source !== "paper_form" && p.source !== "paper_import") return "";
+  const how = p.source === "paper_import" ? "z importu rejestru papierowego" : "wprowadzony w biurze";
+  const date =
+    typeof p.appliedAt === "string"
+      ? new Date(p.appliedAt).toLocaleDateString("pl-PL", { timeZone: "Europe/Warsaw" })
+      : "?";
+  return ` — formularz papierowy nr ${p.formReference} z dnia ${date}, ${how} (${p.enteredBy})`;
+}
+
 export function describeEvent(event: Pick<ConsentEvent, "type" | "payload">): string {
   const p = event.payload as Record<string, unknown>;
   const contacts = [p.email ? `e-mail ${p.email}` : null, p.mobile ? `tel. ${p.mobile}` : null].filter(Boolean);
@@ -21,7 +32,7 @@ export function describeEvent(event: Pick<ConsentEvent, "type" | "payload">): st
   const language = typeof p.language === "string" ? `, język: ${LANGUAGE_PL[p.language] ?? p.language}` : "";
   const snapshot = `${channelsPl((p.channels as string[]) ?? [])}; ${contacts.join(", ") || "bez kontaktów"}${
     unverified ? ` (niepotwierdzone: ${channelsPl(p.unverified as string[])})` : ""
-  }${language}`;
+  }${language}${paperOrigin(p)}`;
   switch (event.type) {
     case "enrolled":
       return `Zapis do e-Korespondencji: ${snapshot}.`;

@@ -12,15 +12,18 @@ import { describeEvent } from "../domain/staffWording.ts";
 import { KioskError } from "../errors.ts";
 import { deliveryFailures } from "../services/deliveryFailures.ts";
 import { flatLock, unlockFlat } from "../services/flatLock.ts";
+import { flatHistory } from "../services/flatHistory.ts";
 import { listBounces, markBounceReviewed } from "../services/listBounces.ts";
 import { listOfficeAlerts } from "../services/listOfficeAlerts.ts";
 import { paperCsv, paperList } from "../services/paperList.ts";
+import { recordPaperForm } from "../services/recordPaperForm.ts";
 import { rejectEnrolment } from "../services/rejectEnrolment.ts";
 import { searchRegister } from "../services/searchRegister.ts";
 import { staffLogin, staffLogout } from "../services/staffLogin.ts";
 import { staffStats } from "../services/staffStats.ts";
 import { STAFF_COOKIE, type StaffEnv, sameOrigin, staffAuth } from "../staff/auth.ts";
 import { clientAddress } from "./clientAddress.ts";
+import { checkContacts, contactCheck } from "./contacts.ts";
 import { localDate } from "./office/paper.ts";
 import { validate } from "./validate.ts";
 
@@ -30,6 +33,19 @@ const dateQuery = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+});
+
+const paperForm = z.object({
+  flat: z.string().trim().min(1).max(40),
+  owner: z.string().trim().min(1).max(160),
+  email: z.string().max(320).optional(),
+  mobile: z.string().max(40).optional(),
+  channels: z
+    .array(z.enum(["email", "sms"]))
+    .min(1)
+    .max(2),
+  formDate: z.string().min(8).max(10),
+  formReference: z.string().trim().min(1).max(60),
 });
 
 export function staffRoutes(ctx: GatewayContext) {
@@ -63,8 +79,22 @@ export function staffRoutes(ctx: GatewayContext) {
     )
     .get("/flats/:flat/history", (c) => {
       const flat = c.req.param("flat");
-      const events = ctx.register.flatEvents(flat).map((e) => ({ ...e, description: describeEvent(e) }));
-      return c.json({ flat, state: ctx.register.stateOf(flat), events, lock: flatLock(ctx, flat) });
+      const history = flatHistory(ctx, flat);
+      const events = history.events.map((e) => ({ ...e, description: describeEvent(e) }));
+      return c.json({ ...history, events, lock: flatLock(ctx, flat) });
+    })
+    .post("/contacts/check", validate("json", contactCheck), (c) => c.json(checkContacts(c.req.valid("json"))))
+    .post("/paper-forms", validate("json", paperForm), (c) => {
+      const staff = c.var.staff;
+      const result = recordPaperForm(ctx, {
+        ...c.req.valid("json"),
+        enteredBy: `${staff.displayName} (${staff.username})`,
+      });
+      ctx.logger.info(
+        { staff: staff.username, flat: c.req.valid("json").flat, seq: result.eventSeq, repeated: result.repeated },
+        "paper form entered from the console",
+      );
+      return c.json(result, result.repeated ? 200 : 201);
     })
     .post("/flats/:flat/unlock", (c) =>
       c.json({ lock: unlockFlat(ctx, { flat: c.req.param("flat"), by: c.var.staff.username }) }),

@@ -62,7 +62,7 @@ export interface PaperImportInput {
 }
 
 type Deps = CoreDeps & { register: ConsentRegister };
-type Share = { ownerId: string; key: string; fullKey: string; active: boolean };
+export type Share = { ownerId: string; key: string; fullKey: string; active: boolean };
 
 const CHUNK = 500;
 
@@ -78,7 +78,7 @@ function describe(problem: PaperFormProblem): string {
   return `invalid ${problem.field}: ${problem.reason}${suggestion}`;
 }
 
-function loadDirectory(deps: Deps) {
+export function loadDirectory(deps: Pick<CoreDeps, "db">) {
   const flatCodes = new Set(
     deps.db
       .select({ code: flats.code })
@@ -113,7 +113,7 @@ function loadDirectory(deps: Deps) {
 }
 
 /** The owner column holds the office's owner id, a surname, or "first name surname". */
-function resolveOwner(shares: Share[], value: string): { ownerId: string } | { error: string } {
+export function resolveOwner(shares: Share[], value: string): { ownerId: string } | { error: string } {
   const byId = shares.find((s) => s.ownerId === value.trim());
   const key = surnameKey(value);
   const matches = byId ? [byId] : shares.filter((s) => s.key === key || s.fullKey === key);
