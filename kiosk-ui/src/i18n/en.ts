@@ -162,6 +162,9 @@ export const en: Record<MessageKey, string> = {
   "status.youRecipient": "You receive the letters.",
   "status.emailFrom": "Email from {date}",
   "status.smsFrom": "SMS from {date}",
+  "status.unverified":
+    "The contact details from your paper form are not confirmed yet. Confirm them with a code – it takes a moment.",
+  "status.verifyNow": "Confirm with a code",
 
   "idle.heading": "Are you still there?",
   "idle.body": "In {seconds} s we will return to the start screen and delete what you typed.",

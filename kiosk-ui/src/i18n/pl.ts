@@ -162,6 +162,9 @@ export const pl = {
   "status.youRecipient": "Korespondencję dostajesz Ty.",
   "status.emailFrom": "E-mail od {date}",
   "status.smsFrom": "SMS od {date}",
+  "status.unverified":
+    "Dane kontaktowe z formularza papierowego nie są jeszcze potwierdzone. Potwierdź je kodem – to chwila.",
+  "status.verifyNow": "Potwierdź dane kodem",
 
   "idle.heading": "Czy jeszcze tu jesteś?",
   "idle.body": "Za {seconds} s wrócimy do ekranu startowego i usuniemy wpisane dane.",

@@ -161,6 +161,8 @@ export const uk: Record<MessageKey, string> = {
   "status.youRecipient": "Листи отримуєте ви.",
   "status.emailFrom": "E-mail з {date}",
   "status.smsFrom": "SMS з {date}",
+  "status.unverified": "Контактні дані з паперової форми ще не підтверджені. Підтвердіть їх кодом – це швидко.",
+  "status.verifyNow": "Підтвердити кодом",
 
   "idle.heading": "Ви ще тут?",
   "idle.body": "Через {seconds} с ми повернемося на початковий екран і видалимо введені дані.",

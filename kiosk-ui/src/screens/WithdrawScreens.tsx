@@ -6,7 +6,7 @@ import { ChoiceGrid } from "../components/ChoiceGrid.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { formatDate, type MessageKey, t } from "../i18n/index.ts";
 import { channelLines } from "../models/channelTexts.ts";
-import { back } from "../models/flow.ts";
+import { back, go, mode } from "../models/flow.ts";
 import { identified } from "../models/session.ts";
 import { chooseWithdrawal, submitting, submitWithdrawal, withdrawChoice } from "../models/submit.ts";
 import { wipe } from "../models/wipe.ts";
@@ -39,6 +39,12 @@ function StatusBox(props: { status: StatusView }) {
   );
 }
 
+/** Contacts from a paper form were never checked: the update flow verifies them by one-time codes. */
+function verifyContacts(): void {
+  mode.value = "update";
+  go("channels");
+}
+
 export function StatusScreen() {
   const who = identified.value;
   return (
@@ -53,6 +59,14 @@ export function StatusScreen() {
     >
       <p class={s.flat}>{who?.flat.label}</p>
       {who ? <StatusBox status={who.status} /> : null}
+      {who?.status.youAreRecipient && (who.status.unverified?.length ?? 0) > 0 ? (
+        <section class={s.status} data-testid="status-unverified">
+          <p>{t("status.unverified")}</p>
+          <Button variant="primary" onClick={verifyContacts} testId="status-verify">
+            {t("status.verifyNow")}
+          </Button>
+        </section>
+      ) : null}
     </Frame>
   );
 }
