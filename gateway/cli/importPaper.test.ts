@@ -10,7 +10,7 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   gw = await startTestGateway({}, { demo: false });
-  seedOwners(gw, 3000);
+  seedOwners(gw.ctx, 3000);
 });
 afterAll(() => gw.dispose());
 

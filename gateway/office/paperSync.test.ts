@@ -65,7 +65,7 @@ describe("paper events on the same chain, the same sync", () => {
     );
     cleanups.push(() => gw.dispose());
     officeNow = () => gw.clock.now().getTime();
-    seedOwners(gw, 4);
+    seedOwners(gw.ctx, 4);
 
     enrolDirect(gw, "B1-1", "O1", { email: "jan@wp.pl" });
     const imported = importPaperRegister(gw.ctx, {

@@ -23,7 +23,7 @@ async function call(method: string, path: string, body?: unknown, auth: Partial<
 
 beforeAll(async () => {
   gw = await startTestGateway({}, { demo: false, now: "2026-11-30T10:00:00Z" });
-  seedOwners(gw, 4);
+  seedOwners(gw.ctx, 4);
   addStaffUser(gw.ctx, { username: "kasia", displayName: "Katarzyna z biura", password: PASSWORD });
   const login = await call("POST", "/login", { username: "kasia", password: PASSWORD }, {});
   expect(login.status).toBe(200);

@@ -8,7 +8,7 @@ import { routeCorrespondence } from "./routeCorrespondence.ts";
 let gw: TestGateway;
 beforeEach(async () => {
   gw = await startTestGateway({}, { demo: false, now: "2026-11-30T10:00:00Z" });
-  seedOwners(gw, 6);
+  seedOwners(gw.ctx, 6);
 });
 afterEach(() => gw.dispose());
 

@@ -1,12 +1,13 @@
 /** A small owners register and paper-register CSV files for the paper-register tests and bench. */
+
+import type { CoreDeps } from "../deps.ts";
 import { importOwners } from "../services/importOwners.ts";
-import type { TestGateway } from "./harness.ts";
 
 export const PAPER_HEADER = "flat,owner,email,mobile,channels,received_on,form_reference,entered_by";
 
 /** Flats B1-1 … B1-n, owner O<i> each; B1-2 also has co-owner O2b (both surnamed Nowak). */
-export function seedOwners(gw: Pick<TestGateway, "ctx">, flats = 3): void {
-  const result = importOwners(gw.ctx, {
+export function seedOwners(deps: Pick<CoreDeps, "db" | "logger">, flats = 3): void {
+  const result = importOwners(deps, {
     buildings: [{ id: "B1", address: "ul. Kelecka 10", city: "Radom" }],
     flats: Array.from({ length: flats }, (_, i) => ({
       code: `B1-${i + 1}`,
