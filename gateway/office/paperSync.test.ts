@@ -93,7 +93,7 @@ describe("paper events on the same chain, the same sync", () => {
     expect(gw.ctx.register.verify()).toMatchObject({ ok: true, events: 4 });
 
     // Pull: the office's reference client over HTTP with a signed key.
-    const server = serve(gw.app.fetch);
+    const server = serve(gw.officeApp.fetch);
     cleanups.push(() => server.stop());
     const key = addOfficeKey(gw.ctx, { clientId: "office", keyId: "office-pull" });
     const client = new OfficeClient({ baseUrl: `${server.url}/office/v1`, key, now: () => gw.clock.now().getTime() });

@@ -8,11 +8,11 @@ const PASSWORD = "Tajne-Hasło-2026";
 let session: { cookie: string; csrf: string };
 
 async function call(method: string, path: string, body?: unknown, auth: Partial<typeof session> = session) {
-  const headers: Record<string, string> = { origin: "http://kiosk.local" };
+  const headers: Record<string, string> = { origin: "http://localhost" };
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.csrf) headers["x-csrf-token"] = auth.csrf;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await gw.app.request(`http://kiosk.local/office/api${path}`, {
+  const res = await gw.officeApp.request(`http://localhost/office/api${path}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
