@@ -27,7 +27,10 @@ export function Frame(props: {
           </button>
         ) : null}
       </header>
-      <main class={s.body}>{props.children}</main>
+      {/* Focusable so a keyboard (and a screen reader) can scroll it when a screen overflows. */}
+      <main class={s.body} tabIndex={0}>
+        {props.children}
+      </main>
       {props.footer ? <footer class={s.footer}>{props.footer}</footer> : null}
     </div>
   );
