@@ -5,9 +5,8 @@
  * inserting the same resulting rows through raw bun:sqlite prepared statements in the same run.
  * Prints the machine's load average and CPU count before and after: the ratio is what to read.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "../db/client.ts";
 import { ManualClock } from "../gateway/clock.ts";
@@ -17,13 +16,13 @@ import { csvRecords } from "../gateway/office/csv.ts";
 import { importPaperRegister } from "../gateway/services/importPaperRegister.ts";
 import { ConsentRegister } from "../gateway/services/register.ts";
 import { paperCsv, seedOwners } from "../gateway/testing/paperRegister.ts";
+import { benchMachine, ratioSummary } from "./machine.ts";
 
+const machine = benchMachine("import");
 const N = Number(process.env.BENCH_ROWS ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), "ekor-bench-import-"));
 const config = validateConfig({ dataDir: dir, logLevel: "silent" });
 const logger = createLogger("silent");
-const machine = () =>
-  `uptime:${execFileSync("uptime", { encoding: "utf8" }).trim().split("up")[1] ?? ""} | ${cpus().length} CPUs`;
 const TABLES = {
   register_events: "seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash",
   paper_forms: "reference, content_hash, source, flat_code, owner_id, applied_at, entered_by, event_seq, recorded_at",
@@ -74,7 +73,6 @@ function rawRound(round: number, rows: Record<string, unknown[][]>) {
   return ms;
 }
 
-console.log(`before: ${machine()}`);
 const text = paperCsv(N);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const results: Array<{ ours: number; raw: number }> = [];
@@ -91,7 +89,13 @@ const raw = median(results.map((r) => r.raw));
 console.log(`import bench: ${N} paper-register rows x ${rounds} rounds, chain ${chainOk ? "ok" : "BROKEN"}`);
 console.log(`  import-paper (ours):   ${ours.toFixed(0)} ms  ${rate(ours)} events/s`);
 console.log(`  raw prepared inserts:  ${raw.toFixed(0)} ms  ${rate(raw)} events/s`);
-console.log(`  ratio ours/raw: ${median(results.map((r) => r.ours / r.raw)).toFixed(1)}x`);
-console.log(`after:  ${machine()}`);
+console.log(
+  `  ratio ours/raw: ${
+    ratioSummary(
+      results.map((r) => r.ours / r.raw),
+      1,
+    ).text
+  }x ${machine.tag}`,
+);
 rmSync(dir, { recursive: true, force: true });
 if (!chainOk) process.exitCode = 1;
