@@ -24,6 +24,9 @@ const hostNames = z
   .min(1);
 const LOOPBACK_ADDRESS = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 
+const DEFAULT_COOPERATIVE_NAME = 'Spółdzielnia Mieszkaniowa "Nasz Dom" w Radomiu';
+const DEFAULT_COOPERATIVE_GENITIVE = 'Spółdzielni Mieszkaniowej "Nasz Dom" w Radomiu';
+
 export const configSchema = z.object({
   /** Simulated devices, demo owners, demo keys, /dev pages. Off unless asked (`npm start` passes `--demo`). */
   demo: z.boolean().default(false),
@@ -50,12 +53,23 @@ export const configSchema = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   cooperative: z
     .object({
-      name: z.string().default('Spółdzielnia Mieszkaniowa "Nasz Dom" w Radomiu'),
+      name: z.string().default(DEFAULT_COOPERATIVE_NAME),
+      /** The name after "of" in Polish sentences ("korespondencji elektronicznej Spółdzielni …"). */
+      nameGenitive: z.string().default(DEFAULT_COOPERATIVE_GENITIVE),
       shortName: z.string().default('SM "Nasz Dom"'),
       address: z.string().default("ul. Przykładowa 1, 26-600 Radom"),
       officeEmail: z.string().default("biuro@naszdom.radom.pl"),
       officePhone: z.string().default("+48 48 000 00 00"),
       website: z.string().default("www.eBOK.naszdom.radom.pl"),
+    })
+    .superRefine((c, issues) => {
+      // Another cooperative's name with the seed's genitive would print a wrong name in letters.
+      if (c.name !== DEFAULT_COOPERATIVE_NAME && c.nameGenitive === DEFAULT_COOPERATIVE_GENITIVE)
+        issues.addIssue({
+          code: "custom",
+          path: ["nameGenitive"],
+          message: "set the genitive form of cooperative.name too (e.g. Spółdzielni Mieszkaniowej …)",
+        });
     })
     .prefault({}),
   rules: z

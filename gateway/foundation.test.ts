@@ -26,6 +26,7 @@ describe("configuration", () => {
     [{ EK__rules__categoryChannels__outage: '["fax"]' }, "rules.categoryChannels.outage.0"],
     [{ EK__kiosk__idleWarnSeconds: "90" }, "kiosk.idleWarnSeconds"],
     [{ CONFIG_FILE: "/nonexistent-ekor/config.json" }, "CONFIG_FILE"],
+    [{ EK__cooperative__name: "Spółdzielnia Mieszkaniowa Zorza" }, "cooperative.nameGenitive"],
   ])("stops on a bad value and names the key (%j)", (env, key) => {
     expect(() => loadConfig({ DATA_DIR: "/nonexistent-ekor", ...env })).toThrow(ConfigError);
     try {

@@ -119,7 +119,12 @@ describe("kiosk API", () => {
   });
 
   it("cools a flat down after 5 failures, then lets the owner in again", async () => {
-    for (let i = 0; i < 5; i++) expect((await identify(single, single.surnames[0], "000001")).status).toBe(403);
+    for (let i = 0; i < 4; i++) expect((await identify(single, single.surnames[0], "000001")).status).toBe(403);
+    // The fifth failure already says so: the resident is not told to try again when they cannot.
+    const fifth = await identify(single, single.surnames[0], "000001");
+    expect(fifth.status).toBe(429);
+    expect(fifth.body.error.code).toBe("IDENTIFY_COOLDOWN");
+    expect(fifth.body.error.details.retryAfterSeconds).toBe(15 * 60);
     const blocked = await identify();
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe("IDENTIFY_COOLDOWN");
@@ -146,6 +151,11 @@ describe("kiosk API", () => {
     expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(1);
     const confirmation = gw.ctx.db.select().from(outbox).all();
     expect(confirmation.map((m) => m.recipient)).toEqual(["jan.kowalski@gmail.com"]);
+    // The cooperative's name after "korespondencji elektronicznej" is in the genitive.
+    expect(JSON.parse(confirmation[0].payload).text).toContain(
+      'korespondencji elektronicznej Spółdzielni Mieszkaniowej "Nasz Dom"',
+    );
+    expect(JSON.parse(confirmation[0].payload).text).not.toContain("Spółdzielnia Mieszkaniowa");
   });
 
   it("stores the resident's language with the consent and confirms in it, channels as the router sends them", async () => {
@@ -254,6 +264,59 @@ describe("kiosk API", () => {
     expect(update.body.kind).toBe("contacts_updated");
     expect(update.body.status.electronicFrom.sms).toBe("2026-03-16T10:00:00.000Z");
     expect(update.body.status.email).toBe("n***@wp.pl");
+  });
+
+  it("keeps an unchanged contact the resident only saw masked, asking no code for it", async () => {
+    const { body } = await identify();
+    await enrolBoth(body.session);
+    const later = await identify();
+    // What the kiosk may show to offer "keep": masked contacts and whether they were verified.
+    expect(later.body.status).toMatchObject({
+      email: "j***@gmail.com",
+      mobile: "+48 *** *** 200",
+      unverified: [],
+      youAreRecipient: true,
+    });
+    const update = await gw.json("POST", "/api/v1/kiosk/enrolments", {
+      session: later.body.session,
+      idempotencyKey: randomUUID(),
+      email: "nowy.adres@wp.pl",
+      keep: ["sms"],
+      channels: ["email", "sms"],
+      consents: { processing: true, email: true, sms: true },
+      consentVersion: gw.config.consent.version,
+      verifications: { email: confirmedCode("email", "nowy.adres@wp.pl") },
+      language: "pl",
+    });
+    expect(update.status).toBe(201);
+    expect(update.body.kind).toBe("contacts_updated");
+    expect(update.body.status).toMatchObject({ email: "n***@wp.pl", mobile: "+48 *** *** 200", unverified: [] });
+    const last = gw.ctx.db.select().from(registerEvents).all().at(-1)!;
+    expect(JSON.parse(last.payload)).toMatchObject({ email: "nowy.adres@wp.pl", mobile: "+48600100200" });
+  });
+
+  it("refuses to keep a contact there is none of, or that belongs to another co-owner", async () => {
+    const { body } = await identify();
+    const keepMobile = (session: string) =>
+      gw.json("POST", "/api/v1/kiosk/enrolments", {
+        session,
+        idempotencyKey: randomUUID(),
+        keep: ["sms"],
+        channels: ["sms"],
+        consents: { processing: true, email: false, sms: true },
+        consentVersion: gw.config.consent.version,
+        language: "pl",
+      });
+    const nothing = await keepMobile(body.session);
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.error).toMatchObject({ code: "BAD_REQUEST", details: { field: "keep" } });
+
+    const first = await identify(shared);
+    expect((await enrolBoth(first.body.session)).status).toBe(201);
+    const second = await identify(shared, shared.surnames[1]);
+    const foreign = await keepMobile(second.body.session);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.details.field).toBe("keep");
   });
 
   it("withdraws SMS only, then everything, immediately", async () => {

@@ -34,6 +34,7 @@ const enrolBody = z.object({
   consentVersion: z.string().min(1).max(40),
   verifications: z.object({ email: z.string().optional(), sms: z.string().optional() }).default({}),
   unverified: z.array(channel).default([]),
+  keep: z.array(channel).default([]),
   language,
 });
 

@@ -9,6 +9,7 @@ import { contacts, otpCodes } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
 import type { DbOrTx } from "../deps.ts";
 import type { ElectronicChannel } from "../domain/categories.ts";
+import type { FlatConsent } from "../domain/consentState.ts";
 import { checkEmail, checkMobile } from "../domain/contacts.ts";
 import { enrolmentKind } from "../domain/eligibility.ts";
 import { KioskError } from "../errors.ts";
@@ -31,6 +32,8 @@ export interface EnrolInput {
   consentVersion: string;
   verifications: Partial<Record<ElectronicChannel, string>>;
   unverified: ElectronicChannel[];
+  /** Channels whose current contact stays as it is (the resident saw it masked and chose "keep"). */
+  keep?: ElectronicChannel[];
   language: string;
 }
 
@@ -59,6 +62,26 @@ function normalise(input: EnrolInput): { email?: string; mobile?: string } {
     if (!check.valid)
       throw new KioskError("CONTACT_INVALID", `mobile: ${check.reason}`, { field: "mobile", reason: check.reason });
     out.mobile = check.e164;
+  }
+  return out;
+}
+
+/** The current recipient's own contacts for the kept channels; only they may be kept unseen. */
+function keptContacts(
+  keep: ElectronicChannel[],
+  kind: ReturnType<typeof enrolmentKind>["kind"],
+  current: FlatConsent,
+): { email?: string; mobile?: string } {
+  const out: { email?: string; mobile?: string } = {};
+  for (const channel of keep) {
+    const value = channel === "email" ? current.email : current.mobile;
+    if (kind !== "contacts_updated" || !value)
+      throw new KioskError("BAD_REQUEST", `there is no current ${channel} contact of yours to keep`, {
+        field: "keep",
+        channel,
+      });
+    if (channel === "email") out.email = value;
+    else out.mobile = value;
   }
   return out;
 }
@@ -97,7 +120,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
     if (!input.consents[channel])
       throw new KioskError("BAD_REQUEST", `consent for ${channel} is required`, { field: `consents.${channel}` });
   }
-  const address = normalise(input);
+  const typed = normalise(input);
   const now = ctx.clock.now();
   // A slip signed with a wrong date is worse than a short wait (a Pi has no battery clock).
   if (ctx.clockSynchronized?.() === false) {
@@ -109,6 +132,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
     const owner = requireEligible(tx, input.flatCode, input.ownerId);
     const current = ctx.register.stateOf(input.flatCode, null, tx);
     const kind = enrolmentKind(input.ownerId, current);
+    const address = { ...typed, ...keptContacts(input.keep ?? [], kind.kind, current) };
     const unverified: ElectronicChannel[] = [];
     for (const channel of input.channels) {
       const value = channel === "email" ? address.email : address.mobile;

@@ -134,9 +134,13 @@ export async function identifyOwner(
         details: { client, flats: byClient.flats, failures: byClient.n, windowMinutes: v.identifyWindowMinutes },
       });
     }
-    throw new KioskError("IDENTIFY_FAILED", "the data does not match our register", {
-      attemptsLeft: Math.max(0, v.identifyMaxFailures - failures - 1),
-    });
+    const attemptsLeft = Math.max(0, v.identifyMaxFailures - failures - 1);
+    // The failure that uses up the attempts already says so: "try again" would be untrue.
+    if (attemptsLeft === 0)
+      throw new KioskError("IDENTIFY_COOLDOWN", "too many failed attempts for this flat", {
+        retryAfterSeconds: v.identifyCooldownMinutes * 60,
+      });
+    throw new KioskError("IDENTIFY_FAILED", "the data does not match our register", { attemptsLeft });
   }
   return { flatCode: input.flatCode, ownerId: owner.id, firstName: owner.firstName, surname: owner.surname };
 }

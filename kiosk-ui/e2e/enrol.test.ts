@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identify, registerEvents, StepChecker, typeDigits, typeEmail, typeMobile } from "./flows.ts";
 import { codeSentTo, ensureBuilt, type GatewayProcess, type Kiosk, openKiosk, startGatewayProcess } from "./harness.ts";
+import { walkThrough } from "./layouts.ts";
 
 let gateway: GatewayProcess;
 let kiosk: Kiosk;
@@ -18,6 +19,16 @@ afterAll(async () => {
 });
 
 describe("enrolling at the kiosk", () => {
+  it("walks every screen at 800×480 in Polish: no layout shift, every action on screen, axe clean", async () => {
+    const problems = await walkThrough(gateway, kiosk, {
+      language: "Polski",
+      flatCode: "KEL10-A-9",
+      email: { local: "small.screen", chip: "@wp.pl" },
+      mobile: "601200309",
+    });
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it("enrols with a typo fixed, a wrong code explained, both contacts verified, and a printed receipt", async () => {
     const page = kiosk.page;
     const check = new StepChecker(kiosk, "enrol");

@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 import { checkStep, codeSentTo, type DemoFlat, type Kiosk } from "./harness.ts";
 
 /** Collects screenshots/layout/axe problems while a flow runs; the test asserts it stays empty. */
@@ -50,7 +51,7 @@ export async function identify(
   page: Page,
   check: StepChecker,
   flat: DemoFlat,
-  options: { surname?: string; code?: string; start?: string } = {},
+  options: { surname?: string; code?: string; start?: string; wrongCodeFirst?: boolean } = {},
 ): Promise<void> {
   await page.getByTestId(options.start ?? "start-enrol").click();
   await check.step("building");
@@ -65,6 +66,13 @@ export async function identify(
   await tapKeys(page, options.surname ?? flat.surnames[0], "name");
   await check.step("surname");
   await page.getByTestId("next").click();
+  if (options.wrongCodeFirst) {
+    // A wrong code first: the error appears and goes while the keypad stays where it is.
+    await tapKeys(page, flat.code === "000000" ? "111111" : "000000", "digits");
+    await page.getByTestId("identify-submit").click();
+    await page.locator("[data-tone=error]").waitFor();
+    await check.step("owner-code-wrong");
+  }
   await tapKeys(page, options.code ?? flat.code, "digits");
   await check.step("owner-code");
   await page.getByTestId("identify-submit").click();
@@ -88,8 +96,10 @@ export async function enrolThroughUi(
   flat: DemoFlat,
   email: { local: string; chip: string },
   mobileDigits: string,
+  options: { walkEverything?: boolean } = {},
 ): Promise<void> {
-  await identify(page, check, flat);
+  const all = options.walkEverything === true;
+  await identify(page, check, flat, { wrongCodeFirst: all });
   await dataKey(page, "both").waitFor();
   await check.step("channels");
   await dataKey(page, "both").click();
@@ -98,14 +108,39 @@ export async function enrolThroughUi(
   await page.locator("[data-tone=ok]").waitFor();
   await check.step("email");
   await page.getByTestId("next").click();
+  if (all) {
+    // A landline is refused: "Next" looks disabled and says why, and tapping it does nothing.
+    await typeMobile(page, "483600000");
+    await page.locator("[data-tone=error]").waitFor();
+    const next = page.getByTestId("next");
+    expect(await next.getAttribute("aria-disabled")).toBe("true");
+    const reason = page.getByTestId("next-reason");
+    expect(await reason.isVisible()).toBe(true);
+    expect(await next.getAttribute("aria-describedby")).toBe(await reason.getAttribute("id"));
+    expect(await next.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe(
+      await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--primary")),
+    );
+    await check.step("mobile-landline");
+    await next.click({ force: true });
+    expect(await step(page)).toBe("mobile");
+  }
   await typeMobile(page, mobileDigits);
   await page.locator("[data-tone=ok]").waitFor();
+  expect(await page.getByTestId("next").getAttribute("aria-disabled")).toBeNull();
   await check.step("mobile");
   await page.getByTestId("next").click();
   await check.step("consent");
   for (const id of ["consent-processing", "consent-email", "consent-sms"]) await page.getByTestId(id).check();
   await page.getByTestId("next").click();
   const address = `${email.local}${email.chip}`;
+  if (all) {
+    // The way out without a code is explained on every screen size.
+    const skip = page.getByTestId("verify-skip");
+    const hint = skip.locator("span").nth(1);
+    expect(await hint.isVisible()).toBe(true);
+    const [box, screen] = [await hint.boundingBox(), page.viewportSize()];
+    expect(box && screen && box.y + box.height <= screen.height && box.height > 0).toBe(true);
+  }
   await typeDigits(page, await codeSentTo(base, "email", address));
   await check.step("verify-email");
   await page.getByTestId("verify-confirm").click();
@@ -113,6 +148,13 @@ export async function enrolThroughUi(
     .getByText(`+48 ${mobileDigits.replace(/(\d{3})(?=\d)/g, "$1 ")}`)
     .first()
     .waitFor();
+  // The SMS step begins by saying that the email code worked.
+  expect(await page.locator("[data-tone=ok]").textContent()).toContain(
+    { pl: "adres e-mail potwierdzony", en: "email address confirmed", uk: "адресу e-mail підтверджено" }[
+      (await page.locator("html").getAttribute("lang")) as "pl"
+    ],
+  );
+  if (all) await check.step("verify-sms-start");
   await typeDigits(page, await codeSentTo(base, "sms", `+48${mobileDigits}`));
   await check.step("verify-sms");
   await page.getByTestId("verify-confirm").click();

@@ -200,6 +200,9 @@ export async function openKiosk(url: string, size: SizeName): Promise<Kiosk> {
     locale: "pl-PL",
     timezoneId: "Europe/Warsaw",
   });
+  // Every layout shift is recorded, also those right after a tap (CLS leaves those out, but a
+  // keypad that jumps under a finger is exactly what we must not do).
+  await context.addInitScript(LAYOUT_SHIFT_RECORDER);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
   const reset = async () => {
@@ -217,6 +220,38 @@ export async function openKiosk(url: string, size: SizeName): Promise<Kiosk> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+const LAYOUT_SHIFT_RECORDER = `
+  window.__shifts = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const nodes = (entry.sources || []).map((s) => {
+        const n = s.node;
+        if (!n || !n.nodeType) return "?";
+        const el = n.nodeType === 1 ? n : n.parentElement;
+        return el ? el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "") + (el.dataset && el.dataset.testid ? "#" + el.dataset.testid : "") : "#text";
+      });
+      window.__shifts.push({ value: entry.value, nodes, step: document.querySelector("#screen")?.getAttribute("data-step") });
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+`;
+
+export interface LayoutShift {
+  value: number;
+  nodes: string[];
+  step: string | null;
+}
+
+/** The layout shifts recorded since the last call (and forgets them). */
+export async function takeLayoutShifts(page: Page): Promise<LayoutShift[]> {
+  return page.evaluate(() => {
+    // biome-ignore lint/suspicious/noExplicitAny: recorder installed by the init script
+    const w = window as any;
+    const shifts = w.__shifts ?? [];
+    w.__shifts = [];
+    return shifts;
+  });
 }
 
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
@@ -279,8 +314,11 @@ export async function checkStep(kiosk: Kiosk, flow: string, step: string): Promi
   mkdirSync(dir, { recursive: true });
   await kiosk.page.screenshot({ path: join(dir, `${flow}-${step}.png`) });
   const layout = await layoutProblems(kiosk.page);
+  const shifts = (await takeLayoutShifts(kiosk.page)).map(
+    (shift) => `layout shift ${shift.value.toFixed(4)} on ${shift.step}: ${shift.nodes.join(", ")}`,
+  );
   const axe = (await axeViolations(kiosk.page)).map((v) => `axe ${v.impact} ${v.id}: ${v.help} (${v.nodes})`);
-  return [...layout, ...axe].map((p) => `${kiosk.size}/${flow}/${step}: ${p}`);
+  return [...layout, ...shifts, ...axe].map((p) => `${kiosk.size}/${flow}/${step}: ${p}`);
 }
 
 /** The newest one-time code sent to `to` by SMS or email (from the simulators), newer than `after`. */

@@ -15,7 +15,7 @@ export async function walkThrough(
   await check.step("start-pl");
   await page.getByRole("button", { name: options.language, exact: true }).click();
   await check.step("start");
-  await enrolThroughUi(page, check, gateway.url, flat, options.email, options.mobile);
+  await enrolThroughUi(page, check, gateway.url, flat, options.email, options.mobile, { walkEverything: true });
   await page.getByTestId("print-status").and(page.locator(":not([data-status=pending])")).waitFor({ timeout: 15_000 });
   await check.step("done-printed");
   await page.getByTestId("done-finish").click();

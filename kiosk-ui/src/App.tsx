@@ -8,6 +8,7 @@ import { type Step, step } from "./models/flow.ts";
 import { createIdleTimer } from "./models/idle.ts";
 import { config, warnSeconds, wipeSeconds } from "./models/kiosk.ts";
 import { offline, retrying } from "./models/network.ts";
+import { checkSession, sessionLapsed } from "./models/sessionCheck.ts";
 import { wipe } from "./models/wipe.ts";
 import { ConsentScreen } from "./screens/ConsentScreen.tsx";
 import { ChannelsScreen, EmailScreen, MobileScreen } from "./screens/ContactScreens.tsx";
@@ -51,23 +52,60 @@ effect(() => {
   else idle.stop();
 });
 
+// Coming back to the flow checks that the gateway still knows the resident: every new step, and
+// the screen shown again (the kiosk's display woken, the browser brought to the front).
+effect(() => {
+  if (step.value !== "done") void checkSession();
+});
+if (typeof document !== "undefined")
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") void checkSession();
+  });
+
 export function App() {
   useEffect(() => {
     document.documentElement.lang = lang.value;
   });
   const Screen = SCREENS[step.value];
   const problem = offline.value;
+  const lapsed = sessionLapsed.value && step.value !== "done" && step.value !== "start";
+  // Behind the idle warning or a lapsed session nothing personal stays readable.
+  const covered = idle.warning.value || lapsed;
   return (
     <>
-      <div id="screen" data-step={step.value}>
-        {config.value ? <Screen /> : <p style={{ padding: "24px" }}>{t("loading")}</p>}
+      <div id="screen" data-step={step.value} data-covered={covered ? "" : undefined} inert={covered}>
+        {/* A new step or language is new elements, never the old ones moved (no layout shift). */}
+        {config.value ? (
+          <Screen key={`${step.value}-${lang.value}`} />
+        ) : (
+          <p style={{ padding: "24px" }}>{t("loading")}</p>
+        )}
       </div>
-      {idle.warning.value ? (
+      {lapsed ? (
+        <Overlay
+          id="session-lapsed"
+          title={t("session.heading")}
+          actions={
+            <Button variant="primary" onClick={wipe} testId="session-restart">
+              {t("session.restart")}
+            </Button>
+          }
+        >
+          <p>{t("session.body")}</p>
+        </Overlay>
+      ) : idle.warning.value ? (
         <Overlay
           id="idle-warning"
           title={t("idle.heading")}
           actions={
-            <Button variant="primary" onClick={() => idle.touch()} testId="idle-continue">
+            <Button
+              variant="primary"
+              onClick={() => {
+                idle.touch();
+                void checkSession();
+              }}
+              testId="idle-continue"
+            >
               {t("idle.continue")}
             </Button>
           }
@@ -82,11 +120,12 @@ export function App() {
           actions={
             <Button
               variant="primary"
-              disabled={retrying.value}
+              busy={retrying.value}
+              busyLabel={t("offline.retrying")}
               onClick={() => void problem.retry()}
               testId="offline-retry"
             >
-              {retrying.value ? t("offline.retrying") : t("offline.retry")}
+              {t("offline.retry")}
             </Button>
           }
         >

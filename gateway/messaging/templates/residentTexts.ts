@@ -65,7 +65,7 @@ export function enrolmentConfirmedText(
         text: [
           "Dzień dobry,",
           "",
-          `potwierdzamy zapis lokalu ${input.flatLabel} do e-Korespondencji (${input.cooperative.name}).`,
+          `potwierdzamy zapis lokalu ${input.flatLabel} do korespondencji elektronicznej ${input.cooperative.nameGenitive}.`,
           `Korespondencja elektroniczna zastąpi papierową od ${when}. Do tego dnia listy przychodzą pocztą.`,
           "Od tego dnia:",
           ...lines,

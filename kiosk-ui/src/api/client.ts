@@ -36,6 +36,7 @@ export const kioskApi = {
     consentVersion: string;
     verifications: { email?: string; sms?: string };
     unverified?: Channel[];
+    keep?: Channel[];
     language: Lang;
   }) => unwrap<EnrolResult>(api.kiosk.enrolments.$post({ json })),
   withdraw: (json: { session: string; idempotencyKey: string; channels: Channel[] | "all"; language: Lang }) =>

@@ -13,8 +13,17 @@ export function Display(props: {
       <span class={s.label}>{props.label}</span>
       <output class={`${s.value} ${props.mono ? s.mono : ""}`} aria-label={props.label}>
         {props.prefix ? <span class={s.prefix}>{props.prefix}</span> : null}
-        {props.value ? <span>{props.value}</span> : <span class={s.placeholder}>{props.placeholder ?? ""}</span>}
-        <span class={s.caret} aria-hidden="true" />
+        {/* The caret is the typed text's right border (or the placeholder's left one): a separate
+            caret box would move with every key, and every move is a layout shift. */}
+        {props.value ? (
+          <span key="typed" class={s.typed}>
+            {props.value}
+          </span>
+        ) : (
+          <span key="placeholder" class={s.placeholder}>
+            {props.placeholder ?? ""}
+          </span>
+        )}
       </output>
     </div>
   );

@@ -1,12 +1,21 @@
-/** Live validation under a field: correct, a problem, or a "did you mean" suggestion with its buttons. */
+/**
+ * Live validation under a field: correct, a problem, or a "did you mean" suggestion with its
+ * buttons. Its slot keeps `lines` lines of room whether or not a message shows, so nothing below
+ * it moves when one appears or goes (a keypad that jumps sends a finger to the wrong key).
+ */
 import type { ComponentChildren } from "preact";
 import s from "./ValidationMessage.module.css";
 
 export type Tone = "ok" | "error" | "suggest";
 
-export function ValidationMessage(props: { tone: Tone | null; text: string; children?: ComponentChildren }) {
+export function ValidationMessage(props: {
+  tone: Tone | null;
+  text: string;
+  lines?: number;
+  children?: ComponentChildren;
+}) {
   return (
-    <div class={s.slot} role="status" aria-live="polite">
+    <div class={s.slot} style={{ "--lines": props.lines ?? 1 }} role="status" aria-live="polite">
       {props.tone ? (
         <div class={`${s.message} ${s[props.tone]}`} data-tone={props.tone}>
           <span class={s.icon} aria-hidden="true">

@@ -21,7 +21,8 @@ export const pl = {
   "start.bySms": "SMS-em",
   "start.byPost": "Nadal pocztą",
   "start.demandsByPost": "wezwania do zapłaty",
-  "start.graceNote": "Przez {days} dni po zapisie listy przychodzą jeszcze pocztą.",
+  "start.graceNote":
+    "Przez {days, plural, one {# dzień} few {# dni} many {# dni} other {# dnia}} po zapisie listy przychodzą jeszcze pocztą.",
 
   "cat.water_bill": "rachunki za wodę",
   "cat.fee_change": "informacje o zmianie opłat",
@@ -47,7 +48,7 @@ export const pl = {
   "identify.failed": "Nie udało się potwierdzić tych danych. Sprawdź nazwisko i kod z rachunku i spróbuj ponownie.",
   "identify.attemptsLeft": "Pozostałe próby: {n}.",
   "identify.cooldown":
-    "Zbyt wiele nieudanych prób dla tego mieszkania. Spróbuj ponownie za {minutes} min albo zapytaj w biurze Spółdzielni.",
+    "Zbyt wiele nieudanych prób dla tego mieszkania. Spróbuj ponownie za {minutes, plural, one {# minutę} few {# minuty} many {# minut} other {# minuty}} albo zapytaj w biurze Spółdzielni.",
   "identify.ownersOnly": "Wniosek może złożyć tylko właściciel lub współwłaściciel mieszkania.",
   "identify.flatChosen": "{address}, klatka {staircase}, mieszkanie {flat}",
 
@@ -82,6 +83,9 @@ export const pl = {
   "mobile.tooLong": "Numer jest za długi.",
   "mobile.notMobile": "To nie jest numer komórkowy. SMS-y dochodzą tylko na komórkę.",
   "mobile.invalid": "Ten numer jest niepoprawny. Sprawdź go.",
+  "mobile.fixFirst": "Najpierw popraw numer",
+  "email.fixFirst": "Najpierw popraw adres",
+  "email.chooseFirst": "Najpierw wybierz: popraw albo zostaw",
 
   "key.backspace": "Usuń ostatni znak",
   "key.clear": "Wyczyść",
@@ -115,8 +119,17 @@ export const pl = {
   "verify.cannotReceive": "Nie mogę teraz odebrać",
   "verify.cannotReceive.hint": "Zapiszemy dane bez potwierdzenia. Biuro potwierdzi je listem.",
   "verify.ok": "Potwierdzone",
+  "verify.emailOk": "Kod poprawny: adres e-mail potwierdzony.",
+  "verify.smsOk": "Kod poprawny: numer telefonu potwierdzony.",
   "verify.step": "Kod {current} z {total}",
 
+  "keep.emailHeading": "Twój adres e-mail",
+  "keep.mobileHeading": "Twój numer telefonu",
+  "keep.keep": "Zostaw obecny",
+  "keep.noCode": "bez nowego kodu",
+  "keep.newEmail": "Wpisz nowy adres",
+  "keep.newMobile": "Wpisz nowy numer",
+  "summary.kept": "bez zmian",
   "summary.heading": "Sprawdź i potwierdź",
   "summary.flat": "Mieszkanie",
   "summary.name": "Imię i nazwisko",
@@ -175,6 +188,10 @@ export const pl = {
   "offline.retry": "Spróbuj ponownie",
   "offline.retrying": "Próbuję…",
   "error.session": "Sesja wygasła. Zacznij od początku.",
+  "session.heading": "Sesja wygasła",
+  "session.body":
+    "Dla bezpieczeństwa trzeba jeszcze raz wskazać mieszkanie i podać kod z rachunku. Nic nie zostało zapisane.",
+  "session.restart": "Zacznij od początku",
   "error.generic": "Coś poszło nie tak. Spróbuj ponownie albo zapytaj w biurze Spółdzielni.",
   "error.notEligible": "Tego nie da się zrobić przy kiosku. Zapytaj w biurze Spółdzielni.",
   "error.contactInvalid": "Ten adres lub numer jest niepoprawny. Popraw go.",

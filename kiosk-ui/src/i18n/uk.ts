@@ -22,7 +22,8 @@ export const uk: Record<MessageKey, string> = {
   "start.bySms": "SMS",
   "start.byPost": "Як і раніше поштою",
   "start.demandsByPost": "вимоги про оплату",
-  "start.graceNote": "Протягом {days} днів після запису листи ще надходять поштою.",
+  "start.graceNote":
+    "Ще {days, plural, one {# день} few {# дні} many {# днів} other {# дня}} після запису листи надходять поштою.",
 
   "cat.water_bill": "рахунки за воду",
   "cat.fee_change": "зміни платежів",
@@ -47,7 +48,7 @@ export const uk: Record<MessageKey, string> = {
   "identify.failed": "Не вдалося підтвердити ці дані. Перевірте прізвище та код із рахунку і спробуйте ще раз.",
   "identify.attemptsLeft": "Залишилося спроб: {n}.",
   "identify.cooldown":
-    "Забагато невдалих спроб для цієї квартири. Спробуйте через {minutes} хв або зверніться до офісу кооперативу.",
+    "Забагато невдалих спроб для цієї квартири. Спробуйте через {minutes, plural, one {# хвилину} few {# хвилини} many {# хвилин} other {# хвилини}} або зверніться до офісу кооперативу.",
   "identify.ownersOnly": "Заяву може подати лише власник або співвласник квартири.",
   "identify.flatChosen": "{address}, під'їзд {staircase}, квартира {flat}",
 
@@ -82,6 +83,9 @@ export const uk: Record<MessageKey, string> = {
   "mobile.tooLong": "Номер задовгий.",
   "mobile.notMobile": "Це не мобільний номер. SMS надходять лише на мобільний.",
   "mobile.invalid": "Цей номер неправильний. Перевірте його.",
+  "mobile.fixFirst": "Спочатку виправте номер",
+  "email.fixFirst": "Спочатку виправте адресу",
+  "email.chooseFirst": "Спочатку виберіть: виправити чи залишити",
 
   "key.backspace": "Видалити останній символ",
   "key.clear": "Очистити",
@@ -114,8 +118,17 @@ export const uk: Record<MessageKey, string> = {
   "verify.cannotReceive": "Зараз не можу отримати",
   "verify.cannotReceive.hint": "Ми збережемо дані без підтвердження. Офіс підтвердить їх листом.",
   "verify.ok": "Підтверджено",
+  "verify.emailOk": "Код правильний: адресу e-mail підтверджено.",
+  "verify.smsOk": "Код правильний: номер телефону підтверджено.",
   "verify.step": "Код {current} з {total}",
 
+  "keep.emailHeading": "Ваша адреса e-mail",
+  "keep.mobileHeading": "Ваш номер телефону",
+  "keep.keep": "Залишити поточний",
+  "keep.noCode": "без нового коду",
+  "keep.newEmail": "Ввести нову адресу",
+  "keep.newMobile": "Ввести новий номер",
+  "summary.kept": "без змін",
   "summary.heading": "Перевірте й підтвердьте",
   "summary.flat": "Квартира",
   "summary.name": "Ім'я та прізвище",
@@ -173,6 +186,9 @@ export const uk: Record<MessageKey, string> = {
   "offline.retry": "Спробувати ще раз",
   "offline.retrying": "Пробую…",
   "error.session": "Сеанс завершився. Почніть спочатку.",
+  "session.heading": "Сеанс завершився",
+  "session.body": "З міркувань безпеки ще раз виберіть квартиру і введіть код із рахунку. Нічого не збережено.",
+  "session.restart": "Почати спочатку",
   "error.generic": "Щось пішло не так. Спробуйте ще раз або зверніться до офісу кооперативу.",
   "error.notEligible": "Цього не можна зробити в кіоску. Зверніться до офісу кооперативу.",
   "error.contactInvalid": "Ця адреса або номер неправильні. Виправте їх.",

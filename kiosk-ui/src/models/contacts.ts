@@ -2,12 +2,39 @@
 import { computed, signal } from "@preact/signals";
 import { kioskApi } from "../api/client.ts";
 import type { Channel, EmailCheck, MobileCheck } from "../api/types.ts";
+import { identified } from "./session.ts";
 
 export type ChannelChoice = "both" | "email" | "sms";
 export const choice = signal<ChannelChoice | null>(null);
 export const channels = computed<Channel[]>(() =>
   choice.value === "both" ? ["email", "sms"] : choice.value ? [choice.value] : [],
 );
+
+/**
+ * The resident's own current contacts, masked as the gateway gives them: when updating, each can
+ * be kept as it is (no typing, no new code for a verified one). Another co-owner's are not offered.
+ */
+export const currentContacts = computed(() => {
+  const status = identified.value?.status;
+  const own = status?.enrolled && status.youAreRecipient;
+  return {
+    email: own ? status.email : null,
+    mobile: own ? status.mobile : null,
+    unverified: own ? (status.unverified ?? []) : [],
+  };
+});
+/** null: not asked yet; true: keep the current one; false: type a new one. */
+export const keepEmail = signal<boolean | null>(null);
+export const keepMobile = signal<boolean | null>(null);
+export const kept = computed<Channel[]>(() =>
+  channels.value.filter((c) =>
+    c === "email"
+      ? keepEmail.value === true && currentContacts.value.email
+      : keepMobile.value === true && currentContacts.value.mobile,
+  ),
+);
+/** Kept contacts that were never confirmed stay unconfirmed (the office confirms them by post). */
+export const keptUnverified = computed(() => kept.value.filter((c) => currentContacts.value.unverified.includes(c)));
 
 export const email = signal("");
 export const emailCheck = signal<EmailCheck | null>(null);
@@ -89,6 +116,8 @@ export function resetContacts(): void {
   clearTimeout(emailTimer);
   clearTimeout(mobileTimer);
   choice.value = null;
+  keepEmail.value = null;
+  keepMobile.value = null;
   email.value = "";
   emailCheck.value = null;
   suggestionDismissed.value = false;

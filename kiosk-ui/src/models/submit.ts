@@ -5,11 +5,12 @@ import { ApiError } from "../api/http.ts";
 import type { Channel, PrintStatus, Receipt } from "../api/types.ts";
 import { lang } from "../i18n/index.ts";
 import { emailConsent, smsConsent } from "./consent.ts";
-import { channels, emailNormalized, mobileNormalized } from "./contacts.ts";
+import { channels, emailNormalized, kept, mobileNormalized } from "./contacts.ts";
 import { go, replace } from "./flow.ts";
 import { config } from "./kiosk.ts";
 import { guarded } from "./network.ts";
 import { idempotencyKey, identified, setStatus } from "./session.ts";
+import { markSessionLapsed } from "./sessionCheck.ts";
 import { unverified, verifications, verifyAgain } from "./verify.ts";
 
 export type Outcome = {
@@ -55,7 +56,10 @@ async function run(call: () => Promise<void>): Promise<void> {
           verifyAgain();
           return;
         }
-        submitError.value = errorFor(err);
+        const error = errorFor(err);
+        // A lapsed session ends the flow: the whole screen says so, with one way on.
+        if (error === "session") markSessionLapsed();
+        else submitError.value = error;
       }
     });
   } finally {
@@ -68,11 +72,13 @@ export function submitEnrolment(): Promise<void> {
     const session = identified.value?.session;
     if (!session) throw new ApiError("UNAUTHORIZED", 401);
     const chosen = channels.value;
+    const typed = chosen.filter((c) => !kept.value.includes(c));
     const result = await kioskApi.enrol({
       session,
       idempotencyKey: idempotencyKey.value,
-      ...(chosen.includes("email") ? { email: emailNormalized.value } : {}),
-      ...(chosen.includes("sms") ? { mobile: mobileNormalized.value } : {}),
+      ...(typed.includes("email") ? { email: emailNormalized.value } : {}),
+      ...(typed.includes("sms") ? { mobile: mobileNormalized.value } : {}),
+      ...(kept.value.length ? { keep: kept.value } : {}),
       channels: chosen,
       consents: { processing: true, email: emailConsent.value, sms: smsConsent.value },
       consentVersion: config.value?.consent.version ?? "",

@@ -6,7 +6,7 @@ import { computed, signal } from "@preact/signals";
 import { kioskApi } from "../api/client.ts";
 import { ApiError } from "../api/http.ts";
 import type { Channel } from "../api/types.ts";
-import { channels, emailNormalized, mobileNormalized } from "./contacts.ts";
+import { channels, emailNormalized, kept, keptUnverified, mobileNormalized } from "./contacts.ts";
 import { go, replace } from "./flow.ts";
 import { guarded } from "./network.ts";
 import { identified } from "./session.ts";
@@ -38,18 +38,26 @@ export const verifications = computed(() => {
   for (const item of items.value) if (item.state === "verified" && item.id) out[item.channel] = item.id;
   return out;
 });
-export const unverified = computed(() => items.value.filter((i) => i.state === "unverified").map((i) => i.channel));
+export const unverified = computed(() => [
+  ...items.value.filter((i) => i.state === "unverified").map((i) => i.channel),
+  ...keptUnverified.value,
+]);
 
 function patch(index: number, change: Partial<VerifyItem>): void {
   items.value = items.value.map((item, i) => (i === index ? { ...item, ...change } : item));
 }
 
-/** Builds the list from the chosen contacts, keeping codes already confirmed for unchanged ones. */
+/**
+ * Builds the list from the chosen contacts that changed (a kept one needs no code), keeping codes
+ * already confirmed for unchanged ones.
+ */
 export function startVerify(): void {
-  const wanted = channels.value.map((channel) => ({
-    channel,
-    to: channel === "email" ? emailNormalized.value : mobileNormalized.value,
-  }));
+  const wanted = channels.value
+    .filter((channel) => !kept.value.includes(channel))
+    .map((channel) => ({
+      channel,
+      to: channel === "email" ? emailNormalized.value : mobileNormalized.value,
+    }));
   const previous = items.value;
   items.value = wanted.map(
     (w) =>

@@ -10,6 +10,7 @@ import { resetFlow } from "./flow.ts";
 import { resetIdentify } from "./identify.ts";
 import { resetNetwork } from "./network.ts";
 import { identified, resetSession } from "./session.ts";
+import { resetSessionCheck } from "./sessionCheck.ts";
 import { resetSubmit } from "./submit.ts";
 import { resetVerify } from "./verify.ts";
 
@@ -18,6 +19,7 @@ export function wipe(): void {
   if (session) void kioskApi.endSession(session).catch(() => undefined);
   resetIdentify();
   resetSession();
+  resetSessionCheck();
   resetContacts();
   resetConsent();
   resetVerify();

@@ -14,9 +14,12 @@ import {
   checkEmailNow,
   checkMobileNow,
   choice,
+  currentContacts,
   email,
   emailCheck,
   groupDigits,
+  keepEmail,
+  keepMobile,
   mobileCheck,
   mobileDigits,
   mobilePrefix,
@@ -69,9 +72,56 @@ function afterEmail() {
   go(channels.value.includes("sms") ? "mobile" : "consent");
 }
 
+/** Keep the current contact (shown masked) or type a new one. */
+function KeepChoice(props: {
+  title: string;
+  masked: string;
+  unverified: boolean;
+  keep: boolean | null;
+  newLabel: string;
+  onKeep: () => void;
+  onNew: () => void;
+}) {
+  return (
+    <Frame title={props.title} onBack={back} onCancel={wipe}>
+      <ChoiceGrid
+        label={props.title}
+        selected={props.keep === true ? "keep" : null}
+        choices={[
+          {
+            key: "keep",
+            label: t("keep.keep"),
+            hint: `${props.masked}${props.unverified ? ` (${t("summary.unverified")})` : ` – ${t("keep.noCode")}`}`,
+          },
+          { key: "new", label: props.newLabel },
+        ]}
+        onChoose={(key) => (key === "keep" ? props.onKeep() : props.onNew())}
+      />
+    </Frame>
+  );
+}
+
 export function EmailScreen() {
   const [attempted, setAttempted] = useState(false);
   const feedback = emailFeedback(email.value, emailCheck.value, suggestionDismissed.value, attempted);
+  const masked = currentContacts.value.email;
+  if (masked && keepEmail.value !== false)
+    return (
+      <KeepChoice
+        title={t("keep.emailHeading")}
+        masked={masked}
+        unverified={currentContacts.value.unverified.includes("email")}
+        keep={keepEmail.value}
+        newLabel={t("keep.newEmail")}
+        onKeep={() => {
+          keepEmail.value = true;
+          afterEmail();
+        }}
+        onNew={() => {
+          keepEmail.value = false;
+        }}
+      />
+    );
   const next = () =>
     void guarded(async () => {
       setAttempted(true);
@@ -81,16 +131,35 @@ export function EmailScreen() {
   return (
     <Frame
       title={t("email.heading")}
-      onBack={back}
+      onBack={
+        masked
+          ? () => {
+              keepEmail.value = null;
+            }
+          : back
+      }
       onCancel={wipe}
       footer={
-        <Button variant="primary" disabled={email.value.length < 3} onClick={next} testId="next">
+        <Button
+          variant="primary"
+          disabled={email.value.length < 3}
+          blockedReason={
+            feedback?.tone === "error"
+              ? t("email.fixFirst")
+              : feedback?.tone === "suggest"
+                ? t("email.chooseFirst")
+                : null
+          }
+          onClick={next}
+          testId="next"
+        >
           {t("nav.next")}
         </Button>
       }
     >
       <Display label={t("email.heading")} value={email.value} placeholder={t("email.placeholder")} />
       <ValidationMessage
+        lines={2}
         tone={feedback?.tone ?? null}
         text={feedback ? `${t(feedback.key)}${feedback.tone === "suggest" ? ` ${feedback.suggestion}` : ""}` : ""}
       >
@@ -126,6 +195,24 @@ export function MobileScreen() {
   const [attempted, setAttempted] = useState(false);
   const [editingPrefix, setEditingPrefix] = useState(false);
   const feedback = mobileFeedback(mobileDigits.value, mobileCheck.value, attempted);
+  const masked = currentContacts.value.mobile;
+  if (masked && keepMobile.value !== false)
+    return (
+      <KeepChoice
+        title={t("keep.mobileHeading")}
+        masked={masked}
+        unverified={currentContacts.value.unverified.includes("sms")}
+        keep={keepMobile.value}
+        newLabel={t("keep.newMobile")}
+        onKeep={() => {
+          keepMobile.value = true;
+          go("consent");
+        }}
+        onNew={() => {
+          keepMobile.value = false;
+        }}
+      />
+    );
   const next = () =>
     void guarded(async () => {
       setAttempted(true);
@@ -137,7 +224,15 @@ export function MobileScreen() {
   return (
     <Frame
       title={editingPrefix ? t("mobile.prefixHeading") : t("mobile.heading")}
-      onBack={editingPrefix ? () => setEditingPrefix(false) : back}
+      onBack={
+        editingPrefix
+          ? () => setEditingPrefix(false)
+          : masked
+            ? () => {
+                keepMobile.value = null;
+              }
+            : back
+      }
       onCancel={wipe}
       footer={
         editingPrefix ? (
@@ -145,7 +240,13 @@ export function MobileScreen() {
             {t("nav.next")}
           </Button>
         ) : (
-          <Button variant="primary" disabled={mobileDigits.value.length < 6} onClick={next} testId="next">
+          <Button
+            variant="primary"
+            disabled={mobileDigits.value.length < 6}
+            blockedReason={feedback?.tone === "error" && mobileCheck.value ? t("mobile.fixFirst") : null}
+            onClick={next}
+            testId="next"
+          >
             {t("nav.next")}
           </Button>
         )
@@ -164,7 +265,7 @@ export function MobileScreen() {
                 placeholder="600 100 200"
                 mono
               />
-              <ValidationMessage tone={feedback?.tone ?? null} text={feedback ? t(feedback.key) : ""} />
+              <ValidationMessage lines={2} tone={feedback?.tone ?? null} text={feedback ? t(feedback.key) : ""} />
               <div>
                 <Button onClick={() => setEditingPrefix(true)} testId="change-prefix">
                   {t("mobile.changePrefix")}

@@ -130,14 +130,23 @@ export function OwnerCodeScreen() {
       onBack={back}
       onCancel={wipe}
       footer={
-        <Button
-          variant="primary"
-          disabled={busy.value || cooldown || ownerCode.value.length !== length}
-          onClick={() => void submitIdentify()}
-          testId="identify-submit"
-        >
-          {busy.value ? t("identify.checking") : t("identify.check")}
-        </Button>
+        // The cool-down ends this visit: the one action left is to finish.
+        cooldown ? (
+          <Button variant="primary" onClick={wipe} testId="identify-finish">
+            {t("nav.finish")}
+          </Button>
+        ) : (
+          <Button
+            variant="primary"
+            disabled={ownerCode.value.length !== length}
+            busy={busy.value}
+            busyLabel={t("identify.checking")}
+            onClick={() => void submitIdentify()}
+            testId="identify-submit"
+          >
+            {t("identify.check")}
+          </Button>
+        )
       }
     >
       <div class={s.split}>
@@ -151,6 +160,7 @@ export function OwnerCodeScreen() {
             mono
           />
           <ValidationMessage
+            lines={4}
             tone={error ? "error" : null}
             text={
               error?.kind === "cooldown"

@@ -1,9 +1,7 @@
-/** Why confirming did not work, in words; an expired session offers starting again. */
-import { Button } from "../components/Button.tsx";
+/** Why confirming did not work, in words (a lapsed session is told by the app's own screen). */
 import { ValidationMessage } from "../components/ValidationMessage.tsx";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { type SubmitError, submitError } from "../models/submit.ts";
-import { wipe } from "../models/wipe.ts";
 
 const KEYS: Record<SubmitError, MessageKey> = {
   session: "error.session",
@@ -15,13 +13,5 @@ const KEYS: Record<SubmitError, MessageKey> = {
 
 export function SubmitErrorMessage() {
   const error = submitError.value;
-  return (
-    <ValidationMessage tone={error ? "error" : null} text={error ? t(KEYS[error]) : ""}>
-      {error === "session" ? (
-        <Button variant="primary" onClick={wipe}>
-          {t("nav.finish")}
-        </Button>
-      ) : null}
-    </ValidationMessage>
-  );
+  return <ValidationMessage lines={2} tone={error ? "error" : null} text={error ? t(KEYS[error]) : ""} />;
 }

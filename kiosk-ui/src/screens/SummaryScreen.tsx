@@ -3,7 +3,7 @@ import { Button } from "../components/Button.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { formatDate, t } from "../i18n/index.ts";
 import { channelLines } from "../models/channelTexts.ts";
-import { channels, emailNormalized, mobileNormalized } from "../models/contacts.ts";
+import { channels, currentContacts, emailNormalized, kept, mobileNormalized } from "../models/contacts.ts";
 import { back } from "../models/flow.ts";
 import { config } from "../models/kiosk.ts";
 import { identified } from "../models/session.ts";
@@ -34,9 +34,18 @@ export function SummaryScreen() {
   const from = new Date(Date.now() + grace * DAY_MS);
   const wants = channels.value;
   const state = (channel: "email" | "sms") => {
+    if (kept.value.includes(channel))
+      return currentContacts.value.unverified.includes(channel)
+        ? `${t("summary.kept")}, ${t("summary.unverified")}`
+        : `${t("summary.kept")}, ${t("summary.verified")}`;
     const item = items.value.find((i) => i.channel === channel);
     return item?.state === "unverified" ? t("summary.unverified") : t("summary.verified");
   };
+  // A kept contact was only ever shown masked: the kiosk does not have it in full.
+  const shownEmail = kept.value.includes("email") ? (currentContacts.value.email ?? "") : emailNormalized.value;
+  const shownMobile = kept.value.includes("sms")
+    ? (currentContacts.value.mobile ?? "")
+    : readableMobile(mobileNormalized.value);
   return (
     <Frame
       title={t("summary.heading")}
@@ -45,11 +54,12 @@ export function SummaryScreen() {
       footer={
         <Button
           variant="primary"
-          disabled={submitting.value}
+          busy={submitting.value}
+          busyLabel={t("summary.saving")}
           onClick={() => void submitEnrolment()}
           testId="summary-confirm"
         >
-          {submitting.value ? t("summary.saving") : t("summary.confirm")}
+          {t("summary.confirm")}
         </Button>
       }
     >
@@ -62,13 +72,13 @@ export function SummaryScreen() {
         />
         <Row
           label={t("summary.email")}
-          value={wants.includes("email") ? emailNormalized.value : t("summary.none")}
+          value={wants.includes("email") ? shownEmail : t("summary.none")}
           note={wants.includes("email") ? state("email") : undefined}
           testId="summary-email"
         />
         <Row
           label={t("summary.mobile")}
-          value={wants.includes("sms") ? readableMobile(mobileNormalized.value) : t("summary.none")}
+          value={wants.includes("sms") ? shownMobile : t("summary.none")}
           note={wants.includes("sms") ? state("sms") : undefined}
           testId="summary-mobile"
         />

@@ -56,11 +56,15 @@ export function VerifyScreen() {
   }, []);
   const item = currentItem.value;
   if (!item) return null;
+  // The contact checked just before this one: said out loud, so the resident knows that code worked.
+  const before = items.value[current.value - 1];
+  const previousOk = before?.state === "verified" && code.value === "" && !verifyError.value;
   const waitSeconds = Math.max(0, Math.ceil((item.resendAt - Date.now()) / 1000));
   const sending = item.state === "sending";
   const total = items.value.length;
   return (
     <Frame
+      key={current.value}
       title={
         total > 1
           ? `${t("verify.heading")} · ${t("verify.step", { current: current.value + 1, total })}`
@@ -95,18 +99,28 @@ export function VerifyScreen() {
             mono
           />
           <ValidationMessage
-            tone={verifyError.value ? "error" : null}
-            text={verifyError.value ? errorText(verifyError.value) : ""}
+            lines={2}
+            tone={verifyError.value ? "error" : previousOk ? "ok" : null}
+            text={
+              verifyError.value
+                ? errorText(verifyError.value)
+                : previousOk
+                  ? t(before.channel === "email" ? "verify.emailOk" : "verify.smsOk")
+                  : ""
+            }
           />
           <div class={s.actions}>
             <Button
-              disabled={verifyBusy.value || sending || waitSeconds > 0}
+              disabled={verifyBusy.value || sending}
+              busy={waitSeconds > 0}
+              // Figure spaces keep the countdown as wide at 9 s as at 30 s.
+              busyLabel={t("verify.resendIn", { seconds: String(waitSeconds).padStart(2, "\u2007") })}
               onClick={() => void send()}
               testId="verify-resend"
             >
-              {waitSeconds > 0 ? t("verify.resendIn", { seconds: waitSeconds }) : t("verify.resend")}
+              {t("verify.resend")}
             </Button>
-            <Button onClick={cannotReceive} hint={t("verify.cannotReceive.hint")} testId="verify-skip">
+            <Button onClick={cannotReceive} hint={t("verify.cannotReceive.hint")} keepHint testId="verify-skip">
               {t("verify.cannotReceive")}
             </Button>
           </div>

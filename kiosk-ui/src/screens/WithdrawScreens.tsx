@@ -114,11 +114,12 @@ export function WithdrawConfirmScreen() {
       footer={
         <Button
           variant="danger"
-          disabled={submitting.value}
+          busy={submitting.value}
+          busyLabel={t("summary.saving")}
           onClick={() => void submitWithdrawal()}
           testId="withdraw-confirm"
         >
-          {submitting.value ? t("summary.saving") : t("withdraw.confirm")}
+          {t("withdraw.confirm")}
         </Button>
       }
     >
