@@ -36,10 +36,14 @@ describe("a kiosk left alone", () => {
     // Touching "continue" during the warning keeps everything.
     await page.getByTestId("idle-warning").waitFor({ timeout: 12_000 });
     expect(await page.getByTestId("idle-warning").textContent()).toMatch(/Za \d+ s wrócimy do ekranu startowego/);
+    // The half-typed address is not readable behind the warning.
+    expect(await page.locator("output").first().isVisible()).toBe(false);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector("#screen")!).visibility)).toBe("hidden");
     await check.step("warning");
     await page.getByTestId("idle-continue").click();
     expect(await page.getByTestId("idle-warning").count()).toBe(0);
     expect(await page.locator("output").first().textContent()).toContain("very.private@wp.pl");
+    expect(await page.locator("output").first().isVisible()).toBe(true);
 
     await page.getByTestId("idle-warning").waitFor({ timeout: 12_000 });
     await page.getByTestId("start-enrol").waitFor({ timeout: 12_000 });

@@ -16,6 +16,8 @@ export function Keyboard(props: {
   onText: (text: string) => void;
   onBackspace: () => void;
   chips?: string[];
+  /** Keeps the chips' row but hides it (the keyboard sits on the footer: removing a row would move every key). */
+  chipsHidden?: boolean;
 }) {
   const rows = props.layout === "email" ? EMAIL_ROWS : NAME_ROWS;
   const last = rows.length - 1;
@@ -23,7 +25,7 @@ export function Keyboard(props: {
     <fieldset class={s.keyboard}>
       <legend class="visually-hidden">{t("key.keyboard")}</legend>
       {props.chips ? (
-        <div class={s.chips}>
+        <div class={`${s.chips} ${props.chipsHidden ? s.hidden : ""}`} aria-hidden={props.chipsHidden || undefined}>
           {props.chips.map((chip) => (
             <button type="button" key={chip} class={s.chip} onClick={() => props.onText(chip)}>
               {chip}

@@ -183,7 +183,8 @@ export function EmailScreen() {
       </ValidationMessage>
       <Keyboard
         layout="email"
-        chips={feedback?.tone === "suggest" ? undefined : EMAIL_CHIPS}
+        chips={EMAIL_CHIPS}
+        chipsHidden={feedback?.tone === "suggest"}
         onText={(text) => setEmail(email.value + text)}
         onBackspace={() => setEmail(email.value.slice(0, -1))}
       />
@@ -265,7 +266,7 @@ export function MobileScreen() {
                 placeholder="600 100 200"
                 mono
               />
-              <ValidationMessage lines={2} tone={feedback?.tone ?? null} text={feedback ? t(feedback.key) : ""} />
+              <ValidationMessage lines={3} tone={feedback?.tone ?? null} text={feedback ? t(feedback.key) : ""} />
               <div>
                 <Button onClick={() => setEditingPrefix(true)} testId="change-prefix">
                   {t("mobile.changePrefix")}
