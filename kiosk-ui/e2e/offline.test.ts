@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("a kiosk cut off from its gateway", () => {
-  it("shows a retry screen when the gateway stops, keeps what was typed, and carries on once it is back", async () => {
+  it("shows a retry screen when the gateway stops, keeps what was typed, carries on once it is back, and says at once that the restart ended the session", async () => {
     const page = kiosk.page;
     await kiosk.reset();
     const flat = gateway.flats.find((f) => f.flatCode === "KEL10-A-8")!;
@@ -37,8 +37,11 @@ describe("a kiosk cut off from its gateway", () => {
     await page.getByTestId("offline").waitFor();
     await gateway.restart();
     await page.getByTestId("offline-retry").click();
-    await page.getByTestId("consent-processing").waitFor();
+    await page.getByTestId("consent-processing").waitFor({ state: "attached" });
     expect(await page.getByTestId("offline").count()).toBe(0);
+    // The restarted gateway no longer knows the session: the resident hears so now, before
+    // typing anything more, not after the codes on "Potwierdzam".
+    await page.getByTestId("session-lapsed").waitFor();
     await check.step("after-retry");
     expect(check.problems).toEqual([]);
   }, 60_000);

@@ -65,8 +65,11 @@ export function DoneScreen() {
                   : t("done.noReceipt")}
           </p>
         </div>
+        {/* The QR's place is kept from the start, so the text does not rewrap when it appears. */}
         {status === "failed" && result.receipt ? (
           <QrCode text={result.receipt.qr} label={t("done.receipt", { number: result.receipt.number })} />
+        ) : result.receipt ? (
+          <div class={s.qrPlace} aria-hidden="true" />
         ) : null}
       </div>
     </Frame>

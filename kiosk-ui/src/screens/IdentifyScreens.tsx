@@ -132,7 +132,7 @@ export function OwnerCodeScreen() {
       footer={
         // The cool-down ends this visit: the one action left is to finish.
         cooldown ? (
-          <Button variant="primary" onClick={wipe} testId="identify-finish">
+          <Button key="finish" variant="primary" onClick={wipe} testId="identify-finish">
             {t("nav.finish")}
           </Button>
         ) : (
