@@ -15,7 +15,12 @@ export function ValidationMessage(props: {
   children?: ComponentChildren;
 }) {
   return (
-    <div class={s.slot} style={{ "--lines": props.lines ?? 1 }} role="status" aria-live="polite">
+    <div
+      class={props.lines === 0 ? "" : s.slot}
+      style={{ "--lines": props.lines ?? 1 }}
+      role="status"
+      aria-live="polite"
+    >
       {props.tone ? (
         <div class={`${s.message} ${s[props.tone]}`} data-tone={props.tone}>
           <span class={s.icon} aria-hidden="true">

@@ -13,5 +13,6 @@ const KEYS: Record<SubmitError, MessageKey> = {
 
 export function SubmitErrorMessage() {
   const error = submitError.value;
-  return <ValidationMessage lines={2} tone={error ? "error" : null} text={error ? t(KEYS[error]) : ""} />;
+  // Last on its screen: appearing moves nothing, so it reserves no room.
+  return <ValidationMessage lines={0} tone={error ? "error" : null} text={error ? t(KEYS[error]) : ""} />;
 }
