@@ -285,7 +285,7 @@ describe("kiosk API", () => {
       channels: ["email", "sms"],
       consents: { processing: true, email: true, sms: true },
       consentVersion: gw.config.consent.version,
-      verifications: { email: confirmedCode("email", "nowy.adres@wp.pl") },
+      verifications: { email: confirmedCode("email", "nowy.adres@wp.pl", later.body.session) },
       language: "pl",
     });
     expect(update.status).toBe(201);
