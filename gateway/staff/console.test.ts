@@ -8,11 +8,11 @@ let gw: TestGateway;
 const PASSWORD = "Tajne-Hasło-2026";
 
 async function call(method: string, path: string, options: { cookie?: string; csrf?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = { origin: "http://kiosk.local" };
+  const headers: Record<string, string> = { origin: "http://localhost" };
   if (options.cookie) headers.cookie = options.cookie;
   if (options.csrf) headers["x-csrf-token"] = options.csrf;
   if (options.body !== undefined) headers["content-type"] = "application/json";
-  const res = await gw.app.request(`http://kiosk.local${path}`, {
+  const res = await gw.officeApp.request(`http://localhost${path}`, {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
