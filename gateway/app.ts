@@ -52,6 +52,19 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
         status === 401 ? "UNAUTHORIZED" : status === 404 ? "NOT_FOUND" : status < 500 ? "BAD_REQUEST" : "INTERNAL";
       return c.json({ error: { code, message: err.message || code } }, status);
     }
+    if (ctx.disk.noteFailure(err)) {
+      // Nothing was committed; the kiosk shows its out-of-service screen until space is freed.
+      ctx.logger.error({ err, path: c.req.path }, "write failed: the data disk is full");
+      return c.json(
+        {
+          error: {
+            code: "UNAVAILABLE",
+            message: "out of service: the kiosk's storage is full; please ask at the office",
+          },
+        },
+        503,
+      );
+    }
     ctx.logger.error({ err, path: c.req.path }, "unhandled error");
     return c.json({ error: { code: "INTERNAL", message: "internal error" } }, 500);
   });

@@ -352,6 +352,12 @@ export const configSchema = z.object({
       version: z.string().default("2021-08-v1"),
     })
     .prefault({}),
+  /** The data directory's disk (an SD card on a Pi): health turns degraded below this much free space. */
+  disk: z
+    .object({
+      minFreeMb: z.coerce.number().int().min(1).max(100_000).default(100),
+    })
+    .prefault({}),
   kiosk: z
     .object({
       idleWarnSeconds: z.coerce.number().int().min(5).default(45),

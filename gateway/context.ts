@@ -3,6 +3,7 @@ import type { OpenedDb } from "../db/client.ts";
 import type { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
 import type { DemoClock } from "./clock.ts";
 import type { CoreDeps, Tx } from "./deps.ts";
+import type { DiskWatch } from "./diskWatch.ts";
 import type { HashPool } from "./hashing.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { MailSink } from "./messaging/sink.ts";
@@ -59,6 +60,8 @@ export interface GatewayContext extends CoreDeps {
   receipts?: ReceiptService;
   /** Residents identified at the kiosk (flat + owner), for the kiosk API and slip reprints. */
   kioskSessions: KioskSessions;
+  /** Free space on the data disk; a write that failed for lack of space turns health down. */
+  disk: DiskWatch;
   /** scrypt off the event loop with a bounded queue (staff login, owner identification). */
   hashing: HashPool;
   /**

@@ -13,6 +13,7 @@ import { type Clock, DemoClock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
+import { DiskWatch } from "./diskWatch.ts";
 import { HashPool } from "./hashing.ts";
 import { HealthRegistry } from "./health.ts";
 import { startHousekeeping } from "./housekeeping.ts";
@@ -74,6 +75,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     kioskSessions: new KioskSessions(clock),
     hashing: new HashPool(config.hashing),
     demoClock,
+    disk: new DiskWatch(config.dataDir, config.disk.minFreeMb * 1024 * 1024, () => clock.now()),
   };
 
   const chain = register.verify();
@@ -84,6 +86,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     database.sqlite.query("SELECT 1").get();
     return { status: "ok", latencyMs: Math.round((performance.now() - started) * 100) / 100 };
   });
+  health.register("disk", () => ctx.disk.check());
   health.register("register", () =>
     register.status.ok
       ? {
