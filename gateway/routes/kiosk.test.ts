@@ -76,9 +76,15 @@ describe("kiosk API", () => {
     expect(config.body.consent.texts.pl.processing).toMatch(/zgod/);
     const dir = await gw.json("GET", "/api/v1/kiosk/directory");
     expect(dir.body.buildings).toHaveLength(3);
-    const flats = dir.body.buildings.flatMap((b: any) => b.staircases.flatMap((s: any) => s.flats));
+    const flats = dir.body.buildings.flatMap((b: { staircases: Array<{ flats: unknown[] }> }) =>
+      b.staircases.flatMap((s) => s.flats),
+    );
     expect(flats).toHaveLength(120);
-    expect(dir.body.buildings[0].staircases[0].flats.slice(0, 3).map((f: any) => f.number)).toEqual(["1", "2", "3"]);
+    expect(dir.body.buildings[0].staircases[0].flats.slice(0, 3).map((f: { number: string }) => f.number)).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
   });
 
   it("gives the kiosk its sentences about channels, rendered from the router's table", async () => {

@@ -12,6 +12,7 @@ export interface TestGateway extends Gateway {
   dataDir: string;
   config: Config;
   /** JSON request against the listener's app that serves the path (no network). */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes, checked by each test's assertions
   json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   dispose(): Promise<void>;
 }

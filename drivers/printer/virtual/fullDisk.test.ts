@@ -34,7 +34,10 @@ describe("the virtual printer on a full disk", () => {
     const printer = new ReceiptPrinter({ transport: new TcpTransport("127.0.0.1", vp.port), widthMm: 58 });
     const next = vp.nextSlip();
     await printer.print({
-      blocks: [{ kind: "text", text: "Potwierdzenie K1-000001", bold: true }, { kind: "feed", lines: 2 }],
+      blocks: [
+        { kind: "text", text: "Potwierdzenie K1-000001", bold: true },
+        { kind: "feed", lines: 2 },
+      ],
     });
     const slip = await next;
     expect(slip.text).toContain("K1-000001");

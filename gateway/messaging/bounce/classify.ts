@@ -135,8 +135,6 @@ export async function classifyBounce(raw: Buffer | string): Promise<BounceReport
   const { report, copy } = splitReturnedCopy(bodyText);
   // Some MTAs inline the RFC 3464 fields in the text; flattened reports keep them there too.
   const fields = parseDeliveryStatus(dsnText || report);
-  const format: BounceReport["format"] =
-    fields.length > 0 ? "rfc3464" : xFailed.length > 0 ? "x-failed-recipients" : "none";
 
   const looksLikeBounce =
     fields.length > 0 ||
