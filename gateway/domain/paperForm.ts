@@ -3,10 +3,9 @@
  * the same contact rules as the kiosk, the form's date and reference number, and a content hash
  * so the same form written twice is recognised.
  */
-import { hash } from "node:crypto";
 import type { ElectronicChannel } from "./categories.ts";
 import { checkEmail, checkMobile } from "./contacts.ts";
-import { canonicalJson } from "./registerEvents.ts";
+import { canonicalJson, sha256Hex } from "./registerEvents.ts";
 
 export interface PaperFormFields {
   flatCode: string;
@@ -120,7 +119,7 @@ export function checkPaperForm(fields: PaperFormFields, today: string): PaperFor
 /** SHA-256 over the canonical JSON of what the form says (not who typed it in). */
 export function paperFormHash(form: Omit<PaperFormFields, "enteredBy">): string {
   const { flatCode, ownerId, email, mobile, channels, formDate, formReference } = form;
-  return hash("sha256", canonicalJson({ flatCode, ownerId, email, mobile, channels, formDate, formReference }), "hex");
+  return sha256Hex(canonicalJson({ flatCode, ownerId, email, mobile, channels, formDate, formReference }));
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant at the cooperative: "today" for form dates. */

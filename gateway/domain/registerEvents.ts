@@ -155,8 +155,13 @@ export function canonicalEnvelope(event: UnsealedEvent, canonicalPayload: string
   return `{"flatCode":${JSON.stringify(flatCode)},"occurredAt":${JSON.stringify(occurredAt)},"ownerId":${JSON.stringify(ownerId)},"payload":${canonicalPayload},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"type":${JSON.stringify(type)}}`;
 }
 
+/** SHA-256 (hex) of canonical text: the register's one hash function, a pure one. */
+export function sha256Hex(canonical: string): string {
+  return hash("sha256", canonical, "hex");
+}
+
 export function hashWithCanonicalPayload(event: UnsealedEvent, canonicalPayload: string): string {
-  return hash("sha256", canonicalEnvelope(event, canonicalPayload), "hex");
+  return sha256Hex(canonicalEnvelope(event, canonicalPayload));
 }
 
 export function seal(event: UnsealedEvent): ConsentEvent {
