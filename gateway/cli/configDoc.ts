@@ -70,7 +70,7 @@ function typeOf(s: JsonSchema): string {
   if (s.minimum !== undefined && s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER)
     limits.push(`${s.minimum}–${s.maximum}`);
   else if (s.minimum !== undefined) limits.push(`≥ ${s.minimum}`);
-  if (s.pattern) limits.push(`pattern ${code(s.pattern)}`);
+  if (s.pattern) limits.push(`pattern ${code(s.pattern).replace(/\|/g, "\\|")}`);
   if (s.minItems) limits.push(`at least ${s.minItems}`);
   return limits.length > 0 ? `${type} (${limits.join(", ")})` : type;
 }
