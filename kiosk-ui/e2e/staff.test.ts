@@ -83,6 +83,26 @@ describe("staff console", () => {
     await page.screenshot({ path: join(ARTIFACTS, "staff-stats-1280x800.png"), fullPage: true });
   });
 
+  it("enters a paper form with the kiosk's typo suggestion, and the flat's history shows it from paper", async () => {
+    await page.getByRole("button", { name: "Formularz papierowy" }).click();
+    await page.getByLabel("Lokal").fill("KEL10-A-2");
+    await page.getByLabel(/Właściciel/).fill("Szymański");
+    await page.getByLabel("E-mail", { exact: true }).fill("jan.szymanski@gmial.com");
+    await page.getByLabel("Telefon komórkowy").click(); // leaving the email field checks it
+    await page.getByRole("button", { name: "jan.szymanski@gmail.com" }).click();
+    await page.getByLabel("Data formularza").fill("2021-05-10");
+    await page.getByLabel("Numer formularza").fill("F-2021-0042");
+    await page.getByRole("button", { name: "Zapisz formularz" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Zapisano formularz dla lokalu");
+    expect(await page.getByRole("status").textContent()).toContain("Potwierdzenie wysłano e-mailem.");
+    await page.screenshot({ path: join(ARTIFACTS, "staff-paper-form-1280x800.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Rejestr" }).click();
+    await page.getByRole("searchbox").fill("KEL10-A-2");
+    await page.locator("tbody tr").first().getByRole("button", { name: "Historia" }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("F-2021-0042");
+  });
+
   it("signs out and the session no longer works", async () => {
     await page.getByRole("button", { name: "Wyloguj" }).click();
     await page.getByRole("button", { name: "Zaloguj" }).waitFor();

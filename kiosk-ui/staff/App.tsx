@@ -5,6 +5,7 @@ import { BouncesView } from "./components/BouncesView.tsx";
 import { DevicesView } from "./components/DevicesView.tsx";
 import { FailuresView } from "./components/FailuresView.tsx";
 import { Login } from "./components/Login.tsx";
+import { PaperFormView } from "./components/PaperFormView.tsx";
 import { PaperView } from "./components/PaperView.tsx";
 import { RegisterView } from "./components/RegisterView.tsx";
 import { StatsView } from "./components/StatsView.tsx";
@@ -13,6 +14,7 @@ import { checked, restoreSession, signOut, type Tab, tab, user } from "./model.t
 
 const VIEWS: Record<Tab, () => JSX.Element | null> = {
   register: RegisterView,
+  paperForm: PaperFormView,
   paper: PaperView,
   failures: FailuresView,
   bounces: BouncesView,

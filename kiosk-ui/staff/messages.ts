@@ -14,6 +14,7 @@ export const pl = {
   logout: "Wyloguj",
   tabs: {
     register: "Rejestr",
+    paperForm: "Formularz papierowy",
     paper: "Poczta na dziś",
     failures: "Problemy z doręczeniem",
     bounces: "Zwroty poczty",
@@ -75,6 +76,43 @@ export const pl = {
     channel: "Kanał",
     recipient: "Adresat",
     reason: "Przyczyna",
+  },
+  paperForm: {
+    title: "Wprowadź formularz papierowy",
+    intro:
+      "Formularz złożony na papierze w biurze. Zapis trafia do rejestru z datą formularza (14 dni papieru liczy się od niej); mieszkaniec dostaje potwierdzenie.",
+    fields: {
+      flat: "Lokal",
+      owner: "Właściciel (nazwisko lub identyfikator)",
+      email: "E-mail",
+      mobile: "Telefon komórkowy",
+      channels: "Zgoda na",
+      formDate: "Data formularza",
+      formReference: "Numer formularza",
+    } as Record<string, string>,
+    invalidEmail: "Ten adres e-mail jest niepoprawny.",
+    invalidMobile: "To nie jest poprawny numer komórkowy.",
+    didYouMean: "Czy chodziło o:",
+    save: "Zapisz formularz",
+    saved: "Zapisano formularz dla lokalu",
+    repeated: "Ten formularz był już zapisany dla lokalu",
+    eventNo: "zdarzenie nr",
+    electronicFrom: "Korespondencja elektroniczna od",
+    noElectronic: "Bez korespondencji elektronicznej.",
+    confirmation: {
+      email: "Potwierdzenie wysłano e-mailem.",
+      sms: "Potwierdzenie wysłano SMS-em.",
+      print: "Mieszkaniec nie podał kontaktu do potwierdzenia: wydrukuj tę stronę i wyślij pocztą.",
+    } as Record<string, string>,
+    print: "Drukuj potwierdzenie",
+    errors: {
+      NOT_FOUND: "Nie ma takiego lokalu",
+      NOT_ELIGIBLE: "Ta osoba nie jest właścicielem lokalu",
+      CONTACT_INVALID: "Popraw dane",
+      CONFLICT: "Ten numer formularza jest już użyty dla innego formularza",
+      BAD_REQUEST: "Uzupełnij formularz",
+      other: "Nie udało się zapisać formularza",
+    } as Record<string, string>,
   },
   bounces: {
     intro:

@@ -2,7 +2,7 @@
 import { signal } from "@preact/signals";
 import { api, csrfToken } from "./api.ts";
 
-export type Tab = "register" | "paper" | "failures" | "bounces" | "devices" | "stats";
+export type Tab = "register" | "paperForm" | "paper" | "failures" | "bounces" | "devices" | "stats";
 export interface StaffUser {
   id: number;
   username: string;
