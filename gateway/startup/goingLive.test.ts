@@ -1,4 +1,4 @@
-/** docs/going-live.md: its `sh` blocks (steps 2–6) run exactly as written, on a temporary data directory. */
+/** docs/going-live.md: its `sh` blocks (steps 2–7) run exactly as written, on a temporary data directory. */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +15,16 @@ function documentedCommands(): string[] {
 }
 
 describe("docs/going-live.md", () => {
-  it("documents init, purge-demo, the office key, a staff user and the owners load", () => {
+  it("documents init, purge-demo, the office key, a staff user, the owners load and the paper register", () => {
     const commands = documentedCommands().join("\n");
-    for (const step of ["provision -- init", "purge-demo", "office-key add", "staff -- add", "owners load"]) {
+    for (const step of [
+      "provision -- init",
+      "purge-demo",
+      "office-key add",
+      "staff -- add",
+      "owners load",
+      "import-paper",
+    ]) {
       expect(commands).toContain(step);
     }
   });
