@@ -37,16 +37,21 @@ describe("configuration", () => {
   });
 });
 
+/** A logger writing JSON lines into an array, as pino writes them to stdout. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger("info", sink) };
+}
+
 describe("logs", () => {
   it("never carry an email or phone number in clear", () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger("info", sink);
+    const { lines, logger } = capturedLogger();
     logger.info(
       { to: "jan.kowalski@gmail.com", nested: { mobile: "+48600100200" } },
       "sent to anna@wp.pl and +48512345678",
@@ -59,14 +64,7 @@ describe("logs", () => {
   });
 
   it("keep an error's stack, masked, wherever the error sits in the log object", () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger("info", sink);
+    const { lines, logger } = capturedLogger();
     const err = Object.assign(new Error("550 mailbox jan.kowalski@gmail.com unknown"), { code: "EENVELOPE" });
     logger.error({ err }, "send failed");
     logger.warn({ cause: err }, "retrying");

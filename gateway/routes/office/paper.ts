@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { GatewayContext } from "../../context.ts";
+import { calendarDate } from "../../domain/paperForm.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
 import { paperCsv, paperList } from "../../services/paperList.ts";
 import { validate } from "../validate.ts";
@@ -12,14 +13,8 @@ const query = z.object({
     .optional(),
 });
 
-export function localDate(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: timezone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(at);
-}
+/** Today at the cooperative (YYYY-MM-DD): the default day of the paper list. */
+export const localDate = calendarDate;
 
 /** `GET /paper?date=`: what goes by post that day (JSON, or CSV with `Accept: text/csv`). */
 export function paperRoutes(ctx: GatewayContext) {
