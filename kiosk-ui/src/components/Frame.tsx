@@ -27,7 +27,7 @@ export function Frame(props: {
           </button>
         ) : null}
       </header>
-      {/* Focusable so a keyboard (and a screen reader) can scroll it when a screen overflows. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so a keyboard or screen reader can scroll it when a screen overflows (axe scrollable-region-focusable) */}
       <main class={s.body} tabIndex={0}>
         {props.children}
       </main>
