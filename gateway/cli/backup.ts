@@ -8,7 +8,7 @@
  * `--send-to-office` also PUTs the copy to `<office.url>/backups/<name>`, signed like every
  * office request (office.keyId/secret); only over https, or http to this machine (tests).
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { backupTo, integrityCheck, openDb, openForeignSqlite } from "../../db/client.ts";
@@ -62,10 +62,32 @@ const stamp = new Date()
 const target = join(dir, `gateway-${stamp}.sqlite`);
 const partial = `${target}.partial`;
 
+// Never fill the disk: a copy needs about the database's size, and the disk keeps its reserve
+// (disk.minFreeMb) for the gateway itself. The previous copies are left as they are.
+mkdirSync(dir, { recursive: true });
+const databaseBytes = [dbFile, `${dbFile}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+const needed = Math.ceil(databaseBytes * 1.1) + config.disk.minFreeMb * 1024 * 1024;
+const fs = statfsSync(dir);
+const free = Number(fs.bavail) * Number(fs.bsize);
+if (free < needed) {
+  const mb = (bytes: number) => `${Math.ceil(bytes / 1024 / 1024)} MB`;
+  console.error(
+    `backup: not enough free space in ${dir}: a copy needs about ${mb(needed)} (database ${mb(databaseBytes)} plus the ${config.disk.minFreeMb} MB reserve), ${mb(free)} free. Nothing written; the previous copies are kept. Free some space (old backups, journalctl --vacuum-size=100M) and run the backup again.`,
+  );
+  process.exit(1);
+}
+
 const live = openDb(join(config.dataDir, "gateway.sqlite"));
 try {
   rmSync(partial, { force: true });
   backupTo(live.sqlite, partial);
+} catch (err) {
+  // The disk filled up while copying (something else wrote meanwhile): drop the partial copy.
+  rmSync(partial, { force: true });
+  console.error(
+    `backup: the copy could not be written (${(err as Error).message}); nothing kept, the previous copies are kept`,
+  );
+  process.exit(1);
 } finally {
   live.close();
 }
