@@ -1,6 +1,5 @@
 /** The kiosk: one screen per step, the idle warning and the connection-problem screen on top. */
 import { effect } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import { Button } from "./components/Button.tsx";
 import { Overlay } from "./components/Overlay.tsx";
 import { lang, t } from "./i18n/index.ts";
@@ -62,10 +61,14 @@ if (typeof document !== "undefined")
     if (document.visibilityState === "visible") void checkSession();
   });
 
-export function App() {
-  useEffect(() => {
+// The page's language follows the kiosk's at once (a screen reader must never read Polish text
+// as Ukrainian): a signal effect runs when the language changes, not after the next paint.
+if (typeof document !== "undefined")
+  effect(() => {
     document.documentElement.lang = lang.value;
   });
+
+export function App() {
   const Screen = SCREENS[step.value];
   const problem = offline.value;
   const lapsed = sessionLapsed.value && step.value !== "done" && step.value !== "start";
