@@ -49,8 +49,8 @@ export function checkDatabase(config: Config): Finding[] {
       verdict === "ok"
         ? finding("db.integrity", area, "ok", "integralność bazy: ok", "database integrity: ok")
         : finding("db.integrity", area, "fail", `baza uszkodzona: ${verdict}`, `database damaged: ${verdict}`, {
-            pl: "zatrzymaj bramę i odtwórz ostatnią kopię z /var/lib/e-korespondencja/backups (instrukcja: notes/deploy.md)",
-            en: "stop the gateway and restore the latest copy from /var/lib/e-korespondencja/backups (see the deploy notes)",
+            pl: "zatrzymaj bramę i odtwórz ostatnią kopię: npm run backup -- restore /var/lib/e-korespondencja/backups/<plik> (docs/going-live.md, krok 8)",
+            en: "stop the gateway and restore the latest copy: npm run backup -- restore /var/lib/e-korespondencja/backups/<file> (docs/going-live.md, step 8)",
           }),
     ];
     const register = new ConsentRegister({

@@ -1,4 +1,4 @@
-/** Response shapes of the kiosk API (see notes/kiosk-api.md); the hc client checks paths and bodies. */
+/** Response shapes of the kiosk API (the kiosk routes in gateway/routes/kiosk.ts); the hc client checks paths and bodies. */
 export type Channel = "email" | "sms";
 export type Lang = "pl" | "en" | "uk";
 export type ConsentCombination = "email+sms" | "email" | "sms" | "none";
