@@ -58,7 +58,7 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
       return c.json(
         {
           error: {
-            code: "UNAVAILABLE",
+            code: "OUT_OF_SERVICE",
             message: "out of service: the kiosk's storage is full; please ask at the office",
           },
         },

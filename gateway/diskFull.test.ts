@@ -41,12 +41,23 @@ describe("a full data disk", () => {
 
     const failed = await identify();
     expect(failed.status).toBe(503);
-    expect(failed.body.error.message).toMatch(/out of service/);
+    expect(failed.body.error).toMatchObject({
+      code: "OUT_OF_SERVICE",
+      message: expect.stringMatching(/out of service/),
+    });
+    // what the kiosk's out-of-service screen asks until it can return by itself
+    expect((await gw.json("GET", "/api/v1/kiosk/service")).body).toEqual({ inService: false, reason: "disk_full" });
     const down = await gw.json("GET", "/healthz");
     expect(down.body.parts.disk.status).toBe("down");
+    // a resident cannot enrol: the whole gateway is down (503), not merely degraded
+    expect(down.status).toBe(503);
+    expect(down.body.status).toBe("down");
 
     for (let i = 0; i < files; i++) rmSync(filler(i), { force: true });
-    expect((await gw.json("GET", "/healthz")).body.parts.disk.status).toBe("ok");
+    const back = await gw.json("GET", "/healthz");
+    expect(back.body.parts.disk.status).toBe("ok");
+    expect(back.body.status).not.toBe("down");
+    expect((await gw.json("GET", "/api/v1/kiosk/service")).body).toEqual({ inService: true });
     expect((await identify()).status).not.toBe(503);
   });
 });

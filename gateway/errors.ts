@@ -20,6 +20,7 @@ export type KioskErrorCode =
   | "SMTP_ERROR"
   | "UNAUTHORIZED"
   | "UNAVAILABLE"
+  | "OUT_OF_SERVICE"
   | "BUSY"
   | "INTERNAL";
 
@@ -40,6 +41,7 @@ const STATUS: Partial<Record<KioskErrorCode, number>> = {
   CONFLICT: 409,
   REGISTER_BROKEN: 503,
   UNAVAILABLE: 503,
+  OUT_OF_SERVICE: 503,
   BUSY: 503,
   UNAUTHORIZED: 401,
 };

@@ -9,6 +9,8 @@ export interface PartHealth {
 }
 
 export const HEALTH_PARTS = ["db", "register", "printer", "modem", "smtp", "office_sync"] as const;
+/** Parts without which nothing can be acknowledged to a resident: down here is down overall. */
+const CRITICAL_PARTS = ["db", "register", "disk"] as const;
 export type HealthPartName = (typeof HEALTH_PARTS)[number] | (string & {});
 
 export class HealthRegistry {
@@ -34,8 +36,9 @@ export class HealthRegistry {
       }
     }
     const statuses = Object.values(parts).map((p) => p.status);
-    // The db and the register are what a resident's enrolment needs; the rest degrade service.
-    const critical = (["db", "register"] as const).some((n) => parts[n].status === "down");
+    // The db, the register and a disk that takes writes are what a resident's enrolment needs
+    // (`disk` is down only once a write has failed for lack of space); the rest degrade service.
+    const critical = CRITICAL_PARTS.some((n) => parts[n]?.status === "down");
     const status = critical ? "down" : statuses.some((s) => s === "down" || s === "degraded") ? "degraded" : "ok";
     return { status, parts };
   }

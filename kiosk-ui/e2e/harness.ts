@@ -120,8 +120,12 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
   throw new Error(`gateway did not answer within 30 s:\n${log()}`);
 }
 
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "ekor-kiosk-e2e-"));
+/** `options.dataDir`: a data directory the test owns (e.g. on a small tmpfs); kept by dispose(). */
+export async function startGatewayProcess(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<GatewayProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "ekor-kiosk-e2e-"));
   const port = await freePort();
   const officePort = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -175,7 +179,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     restart: launch,
     async dispose() {
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,7 @@ import { type Step, step } from "./models/flow.ts";
 import { createIdleTimer } from "./models/idle.ts";
 import { config, warnSeconds, wipeSeconds } from "./models/kiosk.ts";
 import { offline, retrying } from "./models/network.ts";
+import { outOfService, whenServiceReturns } from "./models/outOfService.ts";
 import { checkSession, sessionLapsed } from "./models/sessionCheck.ts";
 import { wipe } from "./models/wipe.ts";
 import { ConsentScreen } from "./screens/ConsentScreen.tsx";
@@ -45,6 +46,9 @@ const SCREENS: Record<Step, () => preact.JSX.Element | null> = {
 
 export const idle = createIdleTimer({ warnSeconds, wipeSeconds, onWipe: wipe });
 
+// The resident was sent to the office: when service returns, the abandoned flow is forgotten.
+whenServiceReturns(wipe);
+
 // Count idle time whenever there is something to forget: any step but Start, or a language chosen.
 effect(() => {
   if (step.value !== "start" || lang.value !== "pl") idle.start();
@@ -71,9 +75,10 @@ if (typeof document !== "undefined")
 export function App() {
   const Screen = SCREENS[step.value];
   const problem = offline.value;
+  const closed = outOfService.value;
   const lapsed = sessionLapsed.value && step.value !== "done" && step.value !== "start";
-  // Behind the idle warning or a lapsed session nothing personal stays readable.
-  const covered = idle.warning.value || lapsed;
+  // Behind the idle warning, a lapsed session or the out-of-service screen nothing personal stays readable.
+  const covered = idle.warning.value || lapsed || closed;
   return (
     <>
       <div id="screen" data-step={step.value} data-covered={covered ? "" : undefined} inert={covered}>
@@ -84,7 +89,12 @@ export function App() {
           <p style={{ padding: "24px" }}>{t("loading")}</p>
         )}
       </div>
-      {lapsed ? (
+      {closed ? (
+        <Overlay id="out-of-service" title={t("outOfService.heading")} actions={null}>
+          <p>{t("outOfService.body")}</p>
+          <p>{t("outOfService.returns")}</p>
+        </Overlay>
+      ) : lapsed ? (
         <Overlay
           id="session-lapsed"
           title={t("session.heading")}
@@ -116,7 +126,7 @@ export function App() {
           <p>{t("idle.body", { seconds: idle.secondsLeft.value })}</p>
         </Overlay>
       ) : null}
-      {problem ? (
+      {problem && !closed ? (
         <Overlay
           id="offline"
           title={t("offline.heading")}

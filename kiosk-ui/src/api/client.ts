@@ -22,6 +22,8 @@ const api = hc<KioskApi>("/api/v1", { fetch: timedFetch });
 
 export const kioskApi = {
   config: () => unwrap<KioskConfig>(api.kiosk.config.$get()),
+  /** Asked by the out-of-service screen until the gateway can take applications again. */
+  service: () => unwrap<{ inService: boolean }>(api.kiosk.service.$get()),
   directory: () => unwrap<Directory>(api.kiosk.directory.$get()),
   identify: (json: { flatCode: string; surname: string; ownerCode: string }) =>
     unwrap<Identified>(api.kiosk.identify.$post({ json })),

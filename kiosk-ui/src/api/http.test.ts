@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, NetworkError, REQUEST_TIMEOUT_MS, timedFetch, unwrap } from "./http.ts";
+import { ApiError, NetworkError, OutOfServiceError, REQUEST_TIMEOUT_MS, timedFetch, unwrap } from "./http.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,5 +42,13 @@ describe("talking to the gateway", () => {
     );
     expect(await unwrap(json(201, { id: "v1" }))).toEqual({ id: "v1" });
     expect(await unwrap(new Response(null, { status: 204 }))).toBeUndefined();
+  });
+
+  it("tells a gateway that is out of service (full disk, broken register) from one that is unreachable", async () => {
+    for (const code of ["OUT_OF_SERVICE", "REGISTER_BROKEN"]) {
+      const err = await unwrap<never>(json(503, { error: { code, message: "out of service" } })).catch((e) => e);
+      expect(err).toBeInstanceOf(OutOfServiceError);
+      expect(err).not.toBeInstanceOf(NetworkError);
+    }
   });
 });

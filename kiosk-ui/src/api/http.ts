@@ -20,6 +20,20 @@ export class NetworkError extends Error {
   }
 }
 
+/**
+ * The gateway answered but cannot take anything now (its disk is full, its register is broken):
+ * not the resident's fault and not a retry away, so the kiosk shows its out-of-service screen.
+ */
+export class OutOfServiceError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+    this.name = "OutOfServiceError";
+  }
+}
+
+/** The gateway's codes for "out of service until a technician or the disk recovers". */
+const OUT_OF_SERVICE_CODES = new Set(["OUT_OF_SERVICE", "REGISTER_BROKEN"]);
+
 export const REQUEST_TIMEOUT_MS = 12_000;
 
 /** Used as the hc client's fetch: aborts slow requests, turns transport failures into NetworkError. */
@@ -56,6 +70,8 @@ export async function unwrap<T>(response: Promise<ResponseLike> | ResponseLike):
   }
   if (!res.ok) {
     const error = (body as { error?: { code?: string; details?: Record<string, unknown> } }).error;
+    if (res.status === 503 && error?.code && OUT_OF_SERVICE_CODES.has(error.code))
+      throw new OutOfServiceError(error.code);
     if (res.status === 503 && (!error || error.code === "UNAVAILABLE")) throw new NetworkError("gateway unavailable");
     throw new ApiError(error?.code ?? "INTERNAL", res.status, error?.details ?? {});
   }

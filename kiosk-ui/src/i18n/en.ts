@@ -182,6 +182,10 @@ export const en: Record<MessageKey, string> = {
   "idle.body": "In {seconds} s we will return to the start screen and delete what you typed.",
   "idle.continue": "Yes, continue",
 
+  "outOfService.heading": "The kiosk is out of service",
+  "outOfService.body":
+    "We cannot take applications right now, and nothing has been saved. Please ask at the cooperative's office: they will take your application.",
+  "outOfService.returns": "This screen goes away by itself when the kiosk works again.",
   "offline.heading": "A short connection problem",
   "offline.body": "Your details are kept. Please try again in a moment.",
   "offline.retry": "Try again",

@@ -183,6 +183,10 @@ export const pl = {
   "idle.body": "Za {seconds} s wrócimy do ekranu startowego i usuniemy wpisane dane.",
   "idle.continue": "Tak, kontynuuję",
 
+  "outOfService.heading": "Kiosk chwilowo nie działa",
+  "outOfService.body":
+    "Nie możemy teraz przyjąć zgłoszenia i nic nie zostało zapisane. Prosimy zapytać w biurze Spółdzielni: tam przyjmiemy zgłoszenie.",
+  "outOfService.returns": "Ten ekran zniknie sam, gdy kiosk znów zacznie działać.",
   "offline.heading": "Chwilowy problem z połączeniem",
   "offline.body": "Twoje dane są zachowane. Spróbuj ponownie za chwilę.",
   "offline.retry": "Spróbuj ponownie",
