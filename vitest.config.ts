@@ -21,6 +21,7 @@ export default defineConfig({
             "drivers/**/*.test.ts",
             "deploy/**/*.test.ts",
             "bench/**/*.test.ts",
+            "office-hub/**/*.test.ts",
             "kiosk-ui/e2e/**/*.test.ts",
           ],
           exclude: [...configDefaults.exclude, ...SERIAL],

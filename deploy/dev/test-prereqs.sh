@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(chromium fonts-dejavu-core gammu gammu-smsd libdbd-sqlite3 socat sqlite3 openssl dovecot-imapd qemu-user libc6-arm64-cross shellcheck systemd cage xwayland
-  debootstrap systemd-container qemu-user-static binfmt-support)
+  debootstrap systemd-container qemu-user-static binfmt-support postgresql)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -28,7 +28,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The Debian packages start daemons we do not want running system-wide during tests.
-for svc in gammu-smsd dovecot; do
+for svc in gammu-smsd dovecot postgresql; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
   if [ -x "/etc/init.d/$svc" ]; then "/etc/init.d/$svc" stop >/dev/null 2>&1 || true; fi
 done

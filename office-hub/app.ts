@@ -1,0 +1,47 @@
+/** The hub's HTTP app: /push/v1 for kiosks, /office/v1 for the cooperatives' offices, /healthz. */
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import type { Logger } from "pino";
+import { signedBy } from "./auth.ts";
+import type { HubConfig } from "./config.ts";
+import type { HubDb } from "./db/client.ts";
+import { HubError, type HubErrorCode } from "./errors.ts";
+import { officeRoutes } from "./routes/office.ts";
+import { pushRoutes } from "./routes/push.ts";
+
+const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  kiosk_mismatch: 403,
+  not_found: 404,
+  chain_break: 409,
+  gap: 409,
+  exists: 409,
+};
+
+export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logger }) {
+  const { windowSeconds, maxBodyBytes, graceDays, timezone } = deps.config;
+  const app = new Hono();
+  app.get("/healthz", async (c) => {
+    try {
+      await deps.db.execute(sql`select 1`);
+      return c.json({ status: "ok" });
+    } catch {
+      return c.json({ status: "down", reason: "database unreachable" }, 503);
+    }
+  });
+  app.use("/push/v1/*", signedBy({ db: deps.db, windowSeconds, maxBodyBytes }, "kiosk"));
+  app.route("/push/v1", pushRoutes(deps));
+  app.use("/office/v1/*", signedBy({ db: deps.db, windowSeconds, maxBodyBytes }, "office"));
+  app.route("/office/v1", officeRoutes({ db: deps.db, graceDays, timezone }));
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HubError) {
+      return c.json({ error: { code: err.code, message: err.message, ...err.details } }, STATUS[err.code]);
+    }
+    deps.logger.error({ err: { name: err.name, message: err.message } }, "request failed");
+    return c.json({ error: { code: "internal", message: "the hub could not answer; it is logged" } }, 500);
+  });
+  return app;
+}

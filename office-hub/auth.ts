@@ -1,0 +1,63 @@
+/**
+ * Signed requests, the gateway's HMAC scheme (gateway/office/signing.ts): a kiosk's push key
+ * may only push, an office key may only read its cooperative. Each nonce is accepted once
+ * (stored in PostgreSQL, so a restart does not reopen a replay window).
+ */
+import { eq } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { HEADER, verifyRequest } from "../gateway/office/signing.ts";
+import type { HubDb } from "./db/client.ts";
+import { hubKeys, pushNonces } from "./db/schema.ts";
+
+export interface Principal {
+  keyId: string;
+  cooperativeId: string;
+  kioskId: string | null;
+}
+
+export type HubEnv = { Variables: { principal: Principal; body: Uint8Array } };
+
+function refuse(code: string, message: string, status: 400 | 401 | 403 | 413, nowSeconds: number) {
+  return Response.json({ error: { code, message }, server_time: nowSeconds }, { status });
+}
+
+export function signedBy(deps: { db: HubDb; windowSeconds: number; maxBodyBytes: number }, role: "kiosk" | "office") {
+  return createMiddleware<HubEnv>(async (c, next) => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const declared = Number(c.req.header("content-length") ?? 0);
+    if (declared > deps.maxBodyBytes)
+      return refuse("too_large", `body over ${deps.maxBodyBytes} bytes`, 413, nowSeconds);
+    const keyId = c.req.header(HEADER.key) ?? "";
+    const [key] = keyId ? await deps.db.select().from(hubKeys).where(eq(hubKeys.keyId, keyId)) : [];
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    if (body.byteLength > deps.maxBodyBytes)
+      return refuse("too_large", `body over ${deps.maxBodyBytes} bytes`, 413, nowSeconds);
+    const url = new URL(c.req.url);
+    const verdict = verifyRequest(
+      { method: c.req.method, pathWithQuery: url.pathname + url.search, headers: (n) => c.req.header(n), body },
+      (id) =>
+        key && key.keyId === id
+          ? { secret: key.secret, clientId: key.kioskId ?? "office", revoked: key.revokedAt !== null }
+          : undefined,
+      nowSeconds,
+      deps.windowSeconds,
+    );
+    if (!verdict.ok) return refuse(verdict.code, verdict.message, 401, nowSeconds);
+    if ((role === "kiosk") !== (key.kioskId !== null)) {
+      return refuse("wrong_key", `this is ${key.kioskId ? "a kiosk's push key" : "an office key"}`, 403, nowSeconds);
+    }
+    const claimed = c.req.header("x-kiosk-id");
+    if (role === "kiosk" && claimed && claimed !== key.kioskId) {
+      return refuse("kiosk_mismatch", `key ${key.keyId} belongs to another kiosk than "${claimed}"`, 403, nowSeconds);
+    }
+    const fresh = await deps.db
+      .insert(pushNonces)
+      .values({ keyId: key.keyId, nonce: verdict.nonce })
+      .onConflictDoNothing()
+      .returning({ nonce: pushNonces.nonce });
+    if (fresh.length === 0) return refuse("replayed", "this nonce was already used", 401, nowSeconds);
+    c.set("principal", { keyId: key.keyId, cooperativeId: key.cooperativeId, kioskId: key.kioskId });
+    c.set("body", body);
+    await next();
+  });
+}

@@ -1,0 +1,52 @@
+/** What the cooperative's office reads (office key, signed): register, flats, deliveries, paper, kiosks. */
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import * as z from "zod";
+import type { HubEnv } from "../auth.ts";
+import type { HubDb } from "../db/client.ts";
+import { HubError } from "../errors.ts";
+import { flatRegister, hubPaperList, listCoopDeliveries, listCoopEvents, listKiosks } from "../services/officeReads.ts";
+
+const page = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5_000).default(500),
+});
+
+function invalid(result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) {
+  if (!result.success) {
+    const issue = result.error!.issues[0];
+    throw new HubError("bad_request", `${issue.path.join(".") || "query"}: ${issue.message}`);
+  }
+}
+
+export function officeRoutes(deps: { db: HubDb; graceDays: number; timezone: string }) {
+  const app = new Hono<HubEnv>();
+  app.get("/register/events", zValidator("query", page, invalid), async (c) => {
+    const { cooperativeId } = c.get("principal");
+    return c.json(await listCoopEvents(deps, { cooperativeId, ...c.req.valid("query") }));
+  });
+  app.get("/register/flats", async (c) => {
+    const { cooperativeId } = c.get("principal");
+    return c.json({ flats: await flatRegister(deps, { cooperativeId }) });
+  });
+  app.get("/register/flats/:flat", async (c) => {
+    const { cooperativeId } = c.get("principal");
+    const [flat] = await flatRegister(deps, { cooperativeId, flat: c.req.param("flat") });
+    if (!flat) throw new HubError("not_found", "no application for this flat at any kiosk");
+    return c.json(flat);
+  });
+  app.get("/deliveries", zValidator("query", page, invalid), async (c) => {
+    const { cooperativeId } = c.get("principal");
+    return c.json(await listCoopDeliveries(deps, { cooperativeId, ...c.req.valid("query") }));
+  });
+  app.get("/paper", zValidator("query", z.object({ date: z.iso.date() }), invalid), async (c) => {
+    const { cooperativeId } = c.get("principal");
+    const { date } = c.req.valid("query");
+    return c.json({ date, items: await hubPaperList(deps, { cooperativeId, date }) });
+  });
+  app.get("/kiosks", async (c) => {
+    const { cooperativeId } = c.get("principal");
+    return c.json({ kiosks: await listKiosks(deps, { cooperativeId }) });
+  });
+  return app;
+}

@@ -1,0 +1,52 @@
+/** What kiosks push: their key set, register events and delivery changes (office.url = <hub>/push/v1). */
+import { Hono } from "hono";
+import type * as z from "zod";
+import type { HubEnv } from "../auth.ts";
+import type { HubDb } from "../db/client.ts";
+import { HubError } from "../errors.ts";
+import { deliveriesBody, eventsBody, kioskKeysBody } from "../pushBodies.ts";
+import { applyDeliveries } from "../services/applyDeliveries.ts";
+import { applyEvents } from "../services/applyEvents.ts";
+import { storeKioskKeys } from "../services/storeKioskKeys.ts";
+
+function parse<T extends z.ZodType>(schema: T, body: Uint8Array): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new HubError("bad_request", "body is not JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HubError("bad_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function pushRoutes(deps: { db: HubDb }) {
+  const app = new Hono<HubEnv>();
+  app.post("/kiosk-keys", async (c) => {
+    const { kioskId } = c.get("principal");
+    const body = parse(kioskKeysBody, c.get("body"));
+    return c.json(await storeKioskKeys(deps, { kioskId: kioskId!, keys: body.keys }));
+  });
+  app.post("/register/events", async (c) => {
+    const { kioskId, cooperativeId } = c.get("principal");
+    const body = parse(eventsBody, c.get("body"));
+    const answer = await applyEvents(deps, { kioskId: kioskId!, cooperativeId, events: body.events });
+    if (!answer.problem) return c.json(answer);
+    const { kind, kiosk, seq, expected, found } = answer.problem;
+    const message =
+      kind === "gap"
+        ? `kiosk ${kiosk}: the hub holds events up to ${answer.head_seq}; send from ${answer.head_seq + 1}`
+        : `kiosk ${kiosk}: chain break at event ${seq} (${kind}): expected ${expected}, found ${found}`;
+    return c.json({ ...answer, error: { code: kind === "gap" ? "gap" : "chain_break", message } }, 409);
+  });
+  app.post("/deliveries", async (c) => {
+    const { kioskId, cooperativeId } = c.get("principal");
+    const body = parse(deliveriesBody, c.get("body"));
+    return c.json(await applyDeliveries(deps, { kioskId: kioskId!, cooperativeId, changes: body.changes }));
+  });
+  return app;
+}

@@ -1,0 +1,227 @@
+/**
+ * Takes a batch of one kiosk's register events: checks each against the kiosk's chain (sequence,
+ * own hash, link to the previous hash), skips resends, applies the good prefix and refuses the
+ * rest naming the break. Applications for a flat another kiosk already holds are decided by
+ * "the later application wins" (the resident's application time, then the kiosk id) and the
+ * event carries the decision in `conflict`.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import {
+  canonicalJson,
+  effectiveAt,
+  GENESIS_HASH,
+  hashWithCanonicalPayload,
+  type UnsealedEvent,
+} from "../../gateway/domain/registerEvents.ts";
+import type { HubDb } from "../db/client.ts";
+import { chainBreaks, cooperatives, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+import type { PushedEvent } from "../pushBodies.ts";
+
+export type ProblemKind = "gap" | "hash_conflict" | "bad_hash" | "bad_link";
+
+export interface ChainProblem {
+  kind: ProblemKind;
+  kiosk: string;
+  seq: number;
+  expected: string;
+  found: string;
+}
+
+export interface ApplyEventsAnswer {
+  applied: number;
+  duplicates: number;
+  head_seq: number;
+  head_hash: string;
+  problem?: ChainProblem;
+}
+
+/** Event types a resident's application produces; the others follow the kiosk that holds the flat. */
+const APPLICATIONS = new Set(["enrolled", "contacts_updated", "recipient_replaced", "withdrawn"]);
+
+interface Winner {
+  kioskId: string;
+  seq: number;
+  appliedAt: string;
+}
+
+export type Conflict =
+  | {
+      rule: "later_application_wins";
+      outcome: "replaced";
+      replaced: { kiosk: string; seq: number; applied_at: string };
+    }
+  | { rule: "later_application_wins"; outcome: "superseded"; by: { kiosk: string; seq: number; applied_at: string } };
+
+function laterThan(a: { appliedAt: string; kioskId: string }, b: Winner): boolean {
+  const ta = Date.parse(a.appliedAt);
+  const tb = Date.parse(b.appliedAt);
+  return ta > tb || (ta === tb && a.kioskId > b.kioskId);
+}
+
+export async function applyEvents(
+  deps: { db: HubDb },
+  input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
+): Promise<ApplyEventsAnswer> {
+  return deps.db.transaction(async (tx) => {
+    const [kiosk] = await tx
+      .select({ headSeq: kiosks.headSeq, headHash: kiosks.headHash })
+      .from(kiosks)
+      .where(eq(kiosks.id, input.kioskId))
+      .for("update");
+    let head = { seq: kiosk.headSeq, hash: kiosk.headHash };
+    const resent = input.events.filter((e) => e.seq <= head.seq).map((e) => e.seq);
+    const stored = new Map<number, string>();
+    if (resent.length > 0) {
+      for (const row of await tx
+        .select({ seq: registerEvents.seq, hash: registerEvents.hash })
+        .from(registerEvents)
+        .where(and(eq(registerEvents.kioskId, input.kioskId), inArray(registerEvents.seq, resent))))
+        stored.set(row.seq, row.hash);
+    }
+    let duplicates = 0;
+    let problem: ChainProblem | undefined;
+    const accepted: Array<PushedEvent & { canonicalPayload: string; appliedAt: string }> = [];
+    for (const event of input.events) {
+      const named = (kind: ProblemKind, expected: string, found: string): ChainProblem => ({
+        kind,
+        kiosk: input.kioskId,
+        seq: event.seq,
+        expected,
+        found,
+      });
+      if (event.seq <= head.seq) {
+        const known = stored.get(event.seq) ?? accepted.find((a) => a.seq === event.seq)?.hash;
+        if (known === event.hash) {
+          duplicates++;
+          continue;
+        }
+        problem = named("hash_conflict", `hash ${known ?? "(none stored)"}`, `hash ${event.hash}`);
+        break;
+      }
+      if (event.seq > head.seq + 1) {
+        problem = named("gap", `seq ${head.seq + 1}`, `seq ${event.seq}`);
+        break;
+      }
+      const canonicalPayload = canonicalJson(event.payload);
+      const computed = hashWithCanonicalPayload(event as unknown as UnsealedEvent, canonicalPayload);
+      if (computed !== event.hash) {
+        problem = named("bad_hash", `hash ${computed}`, `hash ${event.hash}`);
+        break;
+      }
+      if (event.prevHash !== head.hash) {
+        problem = named("bad_link", `prevHash ${head.hash}`, `prevHash ${event.prevHash}`);
+        break;
+      }
+      accepted.push({ ...event, canonicalPayload, appliedAt: effectiveAt(event as never) });
+      head = { seq: event.seq, hash: event.hash };
+    }
+    if (problem && problem.kind !== "gap") {
+      await tx
+        .insert(chainBreaks)
+        .values({
+          kioskId: problem.kiosk,
+          seq: problem.seq,
+          kind: problem.kind,
+          expected: problem.expected,
+          found: problem.found,
+        })
+        .onConflictDoUpdate({
+          target: [chainBreaks.kioskId, chainBreaks.seq, chainBreaks.kind, chainBreaks.found],
+          set: { lastAt: sql`now()`, attempts: sql`${chainBreaks.attempts} + 1` },
+        });
+    }
+    if (accepted.length > 0) {
+      // The cooperative's row lock orders coop_seq by commit and makes the flat decisions atomic.
+      const [coop] = await tx
+        .update(cooperatives)
+        .set({ eventSeq: sql`${cooperatives.eventSeq} + ${accepted.length}` })
+        .where(eq(cooperatives.id, input.cooperativeId))
+        .returning({ eventSeq: cooperatives.eventSeq });
+      const firstSeq = coop.eventSeq - accepted.length + 1;
+      const flats = [...new Set(accepted.filter((e) => APPLICATIONS.has(e.type)).map((e) => e.flatCode))];
+      const winners = new Map<string, Winner>();
+      if (flats.length > 0) {
+        for (const w of await tx
+          .select()
+          .from(flatWinners)
+          .where(and(eq(flatWinners.cooperativeId, input.cooperativeId), inArray(flatWinners.flatCode, flats))))
+          winners.set(w.flatCode, { kioskId: w.kioskId, seq: w.seq, appliedAt: w.appliedAt });
+      }
+      const changed = new Set<string>();
+      const rows = accepted.map((e, i) => {
+        let conflict: Conflict | null = null;
+        if (APPLICATIONS.has(e.type)) {
+          const current = winners.get(e.flatCode);
+          const mine = { kioskId: input.kioskId, seq: e.seq, appliedAt: e.appliedAt };
+          if (!current || current.kioskId === input.kioskId) {
+            winners.set(
+              e.flatCode,
+              current && !laterThan(mine, current) ? { ...mine, appliedAt: current.appliedAt } : mine,
+            );
+            changed.add(e.flatCode);
+          } else if (laterThan(mine, current)) {
+            conflict = {
+              rule: "later_application_wins",
+              outcome: "replaced",
+              replaced: { kiosk: current.kioskId, seq: current.seq, applied_at: current.appliedAt },
+            };
+            winners.set(e.flatCode, mine);
+            changed.add(e.flatCode);
+          } else {
+            conflict = {
+              rule: "later_application_wins",
+              outcome: "superseded",
+              by: { kiosk: current.kioskId, seq: current.seq, applied_at: current.appliedAt },
+            };
+          }
+        }
+        return {
+          cooperativeId: input.cooperativeId,
+          coopSeq: firstSeq + i,
+          kioskId: input.kioskId,
+          seq: e.seq,
+          type: e.type,
+          flatCode: e.flatCode,
+          ownerId: e.ownerId,
+          payload: e.canonicalPayload,
+          occurredAt: e.occurredAt,
+          appliedAt: e.appliedAt,
+          prevHash: e.prevHash,
+          hash: e.hash,
+          conflict,
+        };
+      });
+      await tx.insert(registerEvents).values(rows);
+      if (changed.size > 0) {
+        await tx
+          .insert(flatWinners)
+          .values(
+            [...changed].map((flatCode) => ({
+              cooperativeId: input.cooperativeId,
+              flatCode,
+              ...winners.get(flatCode)!,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [flatWinners.cooperativeId, flatWinners.flatCode],
+            set: {
+              kioskId: sql`excluded.kiosk_id`,
+              seq: sql`excluded.seq`,
+              appliedAt: sql`excluded.applied_at`,
+            },
+          });
+      }
+      await tx
+        .update(kiosks)
+        .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: sql`now()` })
+        .where(eq(kiosks.id, input.kioskId));
+    }
+    return {
+      applied: accepted.length,
+      duplicates,
+      head_seq: head.seq,
+      head_hash: head.seq === 0 ? GENESIS_HASH : head.hash,
+      ...(problem ? { problem } : {}),
+    };
+  });
+}

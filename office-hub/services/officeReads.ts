@@ -1,0 +1,207 @@
+/**
+ * What the cooperative's office reads: the register feed across its kiosks (by the
+ * cooperative's sequence), each flat's current state, the deliveries feed, the paper list of a
+ * day and the kiosks' push state with any refused chain breaks.
+ */
+import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { applyEvent, emptyConsent, type FlatConsent } from "../../gateway/domain/consentState.ts";
+import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
+import { localMidnight } from "../../gateway/domain/routing.ts";
+import type { HubDb } from "../db/client.ts";
+import { chainBreaks, deliveries, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+
+type EventRow = typeof registerEvents.$inferSelect;
+
+function toEvent(row: EventRow): ConsentEvent {
+  return {
+    seq: row.seq,
+    type: row.type,
+    flatCode: row.flatCode,
+    ownerId: row.ownerId,
+    payload: JSON.parse(row.payload),
+    occurredAt: row.occurredAt,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  } as ConsentEvent;
+}
+
+export async function listCoopEvents(
+  deps: { db: HubDb },
+  input: { cooperativeId: string; after: number; limit: number },
+) {
+  const rows = await deps.db
+    .select()
+    .from(registerEvents)
+    .where(and(eq(registerEvents.cooperativeId, input.cooperativeId), gt(registerEvents.coopSeq, input.after)))
+    .orderBy(asc(registerEvents.coopSeq))
+    .limit(input.limit);
+  const next = rows.length > 0 ? rows[rows.length - 1].coopSeq : input.after;
+  return {
+    events: rows.map((r) => ({
+      cursor: r.coopSeq,
+      kiosk: r.kioskId,
+      applied_at: r.appliedAt,
+      ...toEvent(r),
+      ...(r.conflict ? { conflict: r.conflict } : {}),
+    })),
+    next_cursor: next,
+    has_more: rows.length === input.limit,
+  };
+}
+
+export type HubFlat = FlatConsent & { kiosk: string; decidedBySeq: number; appliedAt: string };
+
+/** Each flat's state: the state kept by the kiosk whose latest application is the latest. */
+export async function flatRegister(
+  deps: { db: HubDb; graceDays: number },
+  input: { cooperativeId: string; flat?: string },
+): Promise<HubFlat[]> {
+  const winners = await deps.db
+    .select()
+    .from(flatWinners)
+    .where(
+      and(
+        eq(flatWinners.cooperativeId, input.cooperativeId),
+        input.flat ? eq(flatWinners.flatCode, input.flat) : undefined,
+      ),
+    )
+    .orderBy(asc(flatWinners.flatCode));
+  if (winners.length === 0) return [];
+  const rows = await deps.db
+    .select({ e: registerEvents })
+    .from(registerEvents)
+    .innerJoin(
+      flatWinners,
+      and(
+        eq(flatWinners.cooperativeId, registerEvents.cooperativeId),
+        eq(flatWinners.flatCode, registerEvents.flatCode),
+        eq(flatWinners.kioskId, registerEvents.kioskId),
+      ),
+    )
+    .where(
+      and(
+        eq(registerEvents.cooperativeId, input.cooperativeId),
+        input.flat ? eq(registerEvents.flatCode, input.flat) : undefined,
+      ),
+    )
+    .orderBy(asc(registerEvents.kioskId), asc(registerEvents.seq));
+  const states = new Map<string, FlatConsent>();
+  for (const { e } of rows) {
+    states.set(e.flatCode, applyEvent(states.get(e.flatCode) ?? emptyConsent(e.flatCode), toEvent(e), deps.graceDays));
+  }
+  return winners.map((w) => ({
+    ...(states.get(w.flatCode) ?? emptyConsent(w.flatCode)),
+    kiosk: w.kioskId,
+    decidedBySeq: w.seq,
+    appliedAt: w.appliedAt,
+  }));
+}
+
+export async function listCoopDeliveries(
+  deps: { db: HubDb },
+  input: { cooperativeId: string; after: number; limit: number },
+) {
+  const rows = await deps.db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.cooperativeId, input.cooperativeId), gt(deliveries.coopSeq, input.after)))
+    .orderBy(asc(deliveries.coopSeq))
+    .limit(input.limit);
+  return {
+    changes: rows.map((r) => ({
+      cursor: r.coopSeq,
+      kiosk: r.kioskId,
+      seq: r.seq,
+      message_id: r.messageId,
+      correspondence_id: r.correspondenceId,
+      channel: r.channel,
+      status: r.status,
+      reason: r.reason,
+      at: r.at,
+    })),
+    next_cursor: rows.length > 0 ? rows[rows.length - 1].coopSeq : input.after,
+    has_more: rows.length === input.limit,
+  };
+}
+
+/**
+ * Letters that go by post on one local day, across the cooperative's kiosks: routed to paper on
+ * arrival, or fallen back to paper after an email/SMS failed. Addresses and names stay in the
+ * office's own system, which generated the letters.
+ */
+export async function hubPaperList(
+  deps: { db: HubDb; timezone: string },
+  input: { cooperativeId: string; date: string },
+) {
+  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(localMidnight(input.date, deps.timezone)).toISOString();
+  const to = new Date(localMidnight(next, deps.timezone)).toISOString();
+  const rows = await deps.db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.cooperativeId, input.cooperativeId),
+        eq(deliveries.status, "paper"),
+        gte(deliveries.at, from),
+        lt(deliveries.at, to),
+      ),
+    )
+    .orderBy(asc(deliveries.at), asc(deliveries.coopSeq));
+  const seen = new Set<string>();
+  const items = [];
+  for (const r of rows) {
+    const id = r.correspondenceId ?? r.messageId;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
+    items.push({
+      correspondence_id: r.correspondenceId,
+      kiosk: r.kioskId,
+      reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
+      source: routed ? "routed" : "fallback",
+      at: r.at,
+    });
+  }
+  return items;
+}
+
+export async function listKiosks(deps: { db: HubDb }, input: { cooperativeId: string }) {
+  const rows = await deps.db
+    .select()
+    .from(kiosks)
+    .where(eq(kiosks.cooperativeId, input.cooperativeId))
+    .orderBy(asc(kiosks.id));
+  const ids = rows.map((k) => k.id);
+  const breaks =
+    ids.length === 0
+      ? []
+      : await deps.db
+          .select()
+          .from(chainBreaks)
+          .where(inArray(chainBreaks.kioskId, ids))
+          .orderBy(asc(chainBreaks.kioskId), asc(chainBreaks.seq));
+  return rows.map((k) => ({
+    kiosk: k.id,
+    head_seq: k.headSeq,
+    head_hash: k.headHash,
+    deliveries_seq: k.deliveriesSeq,
+    last_push_at: k.lastPushAt,
+    chain_breaks: breaks
+      .filter((b) => b.kioskId === k.id)
+      .map((b) => ({
+        seq: b.seq,
+        kind: b.kind,
+        expected: b.expected,
+        found: b.found,
+        first_at: b.firstAt,
+        last_at: b.lastAt,
+        attempts: b.attempts,
+      })),
+  }));
+}
+
+export async function countEvents(deps: { db: HubDb }): Promise<number> {
+  const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(registerEvents);
+  return row.n;
+}
