@@ -20,7 +20,7 @@ APP=e-korespondencja
 SERVICE_USER=e-korespondencja
 KIOSK_USER=e-korespondencja-kiosk
 APT_PACKAGES=(cage xwayland chromium curl ca-certificates gammu gammu-smsd libdbd-sqlite3 sqlite3 nodejs npm
-  fonts-dejavu-core fonts-noto-core systemd-timesyncd usb-modeswitch usb-modeswitch-data)
+  fonts-dejavu-core fonts-noto-core systemd-timesyncd udev usb-modeswitch usb-modeswitch-data)
 SOURCE_ITEMS=(package.json package-lock.json tsconfig.json gateway db drivers deploy kiosk-ui)
 
 ROOT=""

@@ -139,7 +139,7 @@ describe("deploy/install.sh --root", () => {
     const run = await install(good, ["--modem-on-uart"]);
     expect(run.exitCode, run.all).toBe(0);
     expect(run.all).toMatch(/skip \(--root\): apt-get install .*cage.*chromium.*gammu-smsd.*fonts-noto-core/);
-    expect(run.all).toMatch(/skip \(--root\): apt-get install .*usb-modeswitch usb-modeswitch-data/);
+    expect(run.all).toMatch(/skip \(--root\): apt-get install .*udev usb-modeswitch usb-modeswitch-data/);
     expect(run.all).toMatch(/skip \(--root\): useradd e-korespondencja/);
     expect(run.all).toMatch(/release 0\.1\.0-[0-9a-f]{10} is healthy/);
 

@@ -67,7 +67,8 @@ describe.runIf(canBoot)("install on Debian bookworm amd64 under systemd", () => 
     expect(run?.results.get("enabled")).toBeUndefined();
   });
   it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
-  it("restarts a frozen gateway through the watchdog", () => expectOk(run, "watchdog"));
+  it("installs udev rules that the target's udevadm reads without a complaint", () => expectOk(run, "udev-rules"));
+  it("restarts a frozen gateway through the watchdog", () => expectOk(run, "watchdog", "watchdog-journal"));
   it("restarts after kill -9 and keeps what the office API acknowledged", () => expectOk(run, "kill9"));
   it("schedules the nightly backup, and the backup service succeeds", () =>
     expectOk(run, "backup-timer", "backup-service"));
@@ -95,6 +96,7 @@ describe.runIf(canEmulate)("Debian bookworm arm64 (qemu-user) under systemd", ()
   it("starts the gateway through READY=1 and answers /healthz", () => expectOk(run, "gateway-active", "healthz"));
   it("masks gammu-smsd and applies the journald limits", () => expectOk(run, "gammu-masked", "journald-limits"));
   it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
+  it("installs udev rules that the target's udevadm reads without a complaint", () => expectOk(run, "udev-rules"));
   it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
   it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
 });

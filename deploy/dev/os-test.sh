@@ -8,7 +8,7 @@
 #
 #   --arch     Debian architecture of the root (default: this machine's); arm64 runs under qemu-user
 #   --checks   all (default) or smoke: install, READY=1, /healthz, enabled units, masked gammu-smsd,
-#              journald limits, security score, kiosk page, start-up times (no watchdog, kill -9,
+#              journald limits, security score, udev rules, kiosk page, start-up times (no watchdog, kill -9,
 #              backup, reinstall, rollback: systemd behaviour that does not depend on the CPU)
 #              or boot: the root boots systemd (the arm64 subset CI runs: emulated apt and npm
 #              take longer than CI's budget)
@@ -214,6 +214,7 @@ wait_for() {
 }
 healthy() { healthz | grep -q '"db":{"status":"ok"'; }
 pid_changed() { local p; p="$(unit "$GATEWAY" MainPID)"; [ "$p" != 0 ] && [ "$p" != "$1" ]; }
+watchdog_logged() { inside journalctl -u "$GATEWAY" --no-pager -o cat | grep -q "Watchdog timeout"; }
 active() { [ "$(unit "$GATEWAY" ActiveState)" = active ]; }
 
 # ---------------------------------------------------------------------------------------------
@@ -258,8 +259,12 @@ check_watchdog() {
   inside kill -STOP "$pid"
   if wait_for 120 pid_changed "$pid" && wait_for 90 healthy; then
     ok watchdog "SIGSTOP → restarted by systemd after $(since "$started")s (NRestarts $restarts → $(unit "$GATEWAY" NRestarts))"
-    inside journalctl -u "$GATEWAY" --no-pager | grep -q "Watchdog timeout" ||
-      fail watchdog-journal "no 'Watchdog timeout' in the journal"
+    # systemd (PID 1) logs why it restarted the unit; journald may write it a moment later.
+    if wait_for 20 watchdog_logged; then
+      ok watchdog-journal "$(inside journalctl -u "$GATEWAY" --no-pager -o cat | grep -m1 "Watchdog timeout")"
+    else
+      fail watchdog-journal "no 'Watchdog timeout' in the journal; its last lines: $(inside journalctl -u "$GATEWAY" --no-pager -o cat -n 8 | tr '\n' '|')"
+    fi
   else
     fail watchdog "still pid $pid after 120 s"
   fi
@@ -437,6 +442,27 @@ check_startup() {
   fi
   timing boot-to-healthy "$healthy_s"
 }
+# The rules as the target's udev reads them: `udevadm test` parses every rules file and names
+# each line it cannot use. No modem is plugged in here, so this proves the syntax, not a match
+# (deploy/udevRules.test.ts checks the matches against `udevadm info` fixtures).
+check_udev() {
+  local rules=/etc/udev/rules.d/99-e-korespondencja.rules device output problems
+  if ! inside test -x /usr/bin/udevadm; then
+    fail udev-rules "udevadm is not installed on the target"
+    return
+  fi
+  device="$(inside sh -c 'ls -d /sys/class/tty/tty* | head -n1')"
+  output="$(inside udevadm test --action=add "$device" 2>&1 || true)"
+  problems="$(echo "$output" | grep -F "$rules:" | grep -iE 'invalid|error|unknown|ignor' || true)"
+  if ! echo "$output" | grep -qF "$rules"; then
+    fail udev-rules "udevadm test did not read $rules: $(echo "$output" | tail -n 3 | tr '\n' '|')"
+  elif [ -n "$problems" ]; then
+    fail udev-rules "$(echo "$problems" | head -n 5 | tr '\n' '|')"
+  else
+    ok udev-rules "udevadm $(inside udevadm --version) read $rules ($(inside grep -cv '^\s*\(#\|$\)' "$rules") rules) without a complaint"
+  fi
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 0.01) }'; }
 start_container_timed() {
   start_container
@@ -456,6 +482,7 @@ elif check_install; then
   check_active
   check_units
   check_security
+  check_udev
   if [ "$CHECKS" = all ]; then
     check_watchdog
     check_kill9
