@@ -110,6 +110,7 @@ describe("database backup", () => {
             pathWithQuery: req.url ?? "",
             headers: (name) => req.headers[name.toLowerCase()] as string | undefined,
             body,
+            signsKioskId: true,
           },
           (keyId) =>
             keyId === "kiosk-k1" ? { secret: "sekret-biura", clientId: "office", revoked: false } : undefined,

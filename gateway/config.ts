@@ -283,9 +283,11 @@ export const configSchema = z.object({
         .prefault({}),
       /** Names the office listener answers (add the reverse proxy's name, e.g. "kiosk-radom.naszdom.pl"). */
       allowedHosts: hostNames.default(LOOPBACK_NAMES),
-      /** Push target (the Pi behind NAT pushes events here). Unset: pull only. */
+      /** Push target (the Pi behind NAT pushes events here; see docs/office-api.md). Unset: pull only. */
       url: z.string().url().optional(),
+      /** The key id the gateway signs pushes with (required with office.url). */
       keyId: z.string().optional(),
+      /** That key's secret, as the office gave it (required with office.url). */
       secret: z.string().optional(),
       timestampWindowSeconds: z.coerce.number().int().min(30).default(300),
       /** Demo mode's `demo-office` key secret (env OFFICE_DEMO_SECRET); generated and stored when unset. */
@@ -306,6 +308,8 @@ export const configSchema = z.object({
       pushBackoffBaseMs: z.coerce.number().int().min(1).default(1_000),
       pushBackoffMaxMs: z.coerce.number().int().min(1).default(300_000),
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+      /** An idle stream asks the office for its head this often (an empty batch), so an office that lost its data is refilled without waiting for a new event. */
+      pushHeadCheckMs: z.coerce.number().int().min(10).default(60_000),
     })
     .prefault({}),
   /** The periodic pruning of tables that grow with use (see gateway/housekeeping.ts). */
@@ -489,6 +493,13 @@ export function validateConfig(raw: unknown): Config {
     throw new ConfigError(
       "server.host",
       `${config.server.host} is not a loopback address: the kiosk API serves only the local kiosk; the office API and the staff console listen on office.listen`,
+    );
+  }
+  if (config.office.url && (!config.office.keyId || !config.office.secret)) {
+    const missing = (["keyId", "secret"] as const).filter((k) => !config.office[k]).map((k) => `office.${k}`);
+    throw new ConfigError(
+      missing[0],
+      `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} required when office.url is set (the key the office gave this kiosk to sign its pushes)`,
     );
   }
   if (config.kiosk.idleWarnSeconds >= config.kiosk.idleWipeSeconds) {

@@ -128,13 +128,13 @@ async function sendToOffice(office: Config["office"], kioskId: string, file: str
   const body = readFileSync(file);
   const headers = signRequest(
     { keyId: office.keyId, secret: office.secret },
-    { method: "PUT", pathWithQuery: url.pathname + url.search, body },
+    { method: "PUT", pathWithQuery: url.pathname + url.search, body, kioskId },
     Date.now() / 1000,
   );
   try {
     const res = await fetch(url, {
       method: "PUT",
-      headers: { ...headers, "content-type": "application/vnd.sqlite3", "x-kiosk-id": kioskId },
+      headers: { ...headers, "content-type": "application/vnd.sqlite3" },
       body,
       signal: AbortSignal.timeout(120_000),
     });

@@ -3,7 +3,7 @@
  * receiver): applies events strictly in order, deduplicating by sequence number and hash, and
  * verifies the chain. The copy uses the gateway's own schema (register_events, deliveries).
  */
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, max, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { deliveries, registerEvents, syncCursors } from "../../db/schema/index.ts";
 import {
@@ -113,11 +113,14 @@ export function verifyCopy(db: Db): ChainVerdict {
   return verifyChain(copyEvents(db));
 }
 
-/** Stores delivery changes by their gateway sequence number (a repeat is ignored). */
+/**
+ * Stores delivery changes by their gateway sequence number (a repeat is ignored); `head_seq` is
+ * the highest one held, the push contract's answer.
+ */
 export function applyDeliveries(
   db: Db,
   changes: DeliveryChange[],
-): { applied: number; duplicates: number; last_seq: number } {
+): { applied: number; duplicates: number; last_seq: number; head_seq: number } {
   return db.transaction((tx) => {
     let applied = 0;
     let last = 0;
@@ -139,7 +142,12 @@ export function applyDeliveries(
       applied += inserted.length;
       last = Math.max(last, c.seq);
     }
-    return { applied, duplicates: changes.length - applied, last_seq: last };
+    const head =
+      tx
+        .select({ seq: max(deliveries.seq) })
+        .from(deliveries)
+        .get()?.seq ?? 0;
+    return { applied, duplicates: changes.length - applied, last_seq: last, head_seq: head };
   });
 }
 

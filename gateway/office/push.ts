@@ -1,22 +1,24 @@
 /**
- * Push sync for a gateway behind NAT: sends register events and delivery changes to the office
- * (`office.url`), signed like office requests, in order and in batches. Durable cursors live in
- * `sync_cursors`; while the office is down it retries with exponential backoff and full jitter
- * for as long as it takes, and resumes exactly after the last batch the office acknowledged.
- * The office answers with its head, which is authoritative: a lost answer only causes a resend
- * that the office recognises as a duplicate.
+ * Push sync for a gateway behind NAT: three streams to the office (`office.url`), the kiosk's key
+ * set, register events and delivery changes, each in order, in batches, signed (kiosk id
+ * included), each with its own backoff and health line (pushStream.ts). Bodies and answers follow
+ * pushContract.ts, the schemas the OpenAPI `webhooks` are generated from; an answer that breaks
+ * them is a failure, never a cursor. The office's head is authoritative: a lost answer only
+ * causes a resend the office recognises, and an office behind the cursor (it lost data) is
+ * refilled from its head. An idle stream asks for that head every `office.pushHeadCheckMs`.
  */
-
-import { eq } from "drizzle-orm";
-import { syncCursors } from "../../db/schema/index.ts";
-import { backoffMs } from "../../drivers/backoff.ts";
+import { eq, max } from "drizzle-orm";
+import { registerEvents, syncCursors } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
-import type { PartHealth } from "../health.ts";
+import type { PartHealth, PartStatus } from "../health.ts";
 import { kioskKeySet } from "../receipts/kioskKey.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import { listRegisterEvents } from "../services/listRegisterEvents.ts";
 import { readCursor, writeCursor } from "./officeCopy.ts";
-import { sha256Hex, signRequest } from "./signing.ts";
+import { type DeliveriesPushBody, kioskKeysPushBodySchema, type PushStreamName } from "./pushContract.ts";
+import { postToOffice } from "./pushPost.ts";
+import { IDLE, PushFailure, PushStream, type Round } from "./pushStream.ts";
+import { sha256Hex } from "./signing.ts";
 
 export const EVENTS_CURSOR = "push:register_events";
 export const DELIVERIES_CURSOR = "push:deliveries";
@@ -25,185 +27,214 @@ export const KIOSK_KEYS_CURSOR = "push:kiosk_keys";
 
 type PushDeps = Pick<GatewayContext, "db" | "clock" | "config" | "logger" | "register" | "clockSynchronized">;
 
-interface PushAnswer {
-  head_seq?: number;
-  problem?: { kind: string; seq: number };
-}
-
-class PushRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`office answered ${status}: ${body.slice(0, 200)}`);
-  }
-}
+const RANK: Record<PartStatus, number> = { ok: 0, not_configured: 0, degraded: 1, down: 2 };
 
 export class OfficePush {
-  private stopped = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
-  private failures = 0;
-  private lastError: string | null = null;
-  private lastSuccessAt: string | null = null;
   private readonly target: URL;
   private readonly key: { keyId: string; secret: string };
+  private readonly streams: Record<PushStreamName, PushStream>;
+  /** performance.now() of each stream's last answered request, for the idle head check. */
+  private readonly lastContact: Record<PushStreamName, number> = {
+    kioskKeys: Number.NEGATIVE_INFINITY,
+    registerEvents: Number.NEGATIVE_INFINITY,
+    deliveries: Number.NEGATIVE_INFINITY,
+  };
+  /** The key set goes once per start even when unchanged, and again when the office lost data. */
+  private resendKeys = true;
 
   constructor(private readonly deps: PushDeps) {
     const { url, keyId, secret } = deps.config.office;
     if (!url || !keyId || !secret) throw new Error("office.url, office.keyId and office.secret are all needed to push");
     this.target = new URL(url.endsWith("/") ? url : `${url}/`);
     this.key = { keyId, secret };
+    const { pushIntervalMs, pushBackoffBaseMs, pushBackoffMaxMs } = deps.config.office;
+    const options = {
+      intervalMs: pushIntervalMs,
+      backoffBaseMs: pushBackoffBaseMs,
+      backoffMaxMs: pushBackoffMaxMs,
+      now: () => deps.clock.now(),
+      clockSynchronized: () => deps.clockSynchronized?.() !== false,
+      onFailure: (stream: string, f: { reason: string; message: string; failures: number; retryInMs: number }) =>
+        deps.logger.warn(
+          { stream, reason: f.reason, err: f.message, failures: f.failures, retryInMs: f.retryInMs },
+          "office push failed",
+        ),
+      onRecovered: (stream: string, after: number) => deps.logger.info({ stream, after }, "office push recovered"),
+    };
+    this.streams = {
+      kioskKeys: new PushStream("kioskKeys", () => this.pushKioskKeys(), options),
+      registerEvents: new PushStream("registerEvents", () => this.pushEvents(), options),
+      deliveries: new PushStream("deliveries", () => this.pushDeliveries(), options),
+    };
   }
 
   start(): void {
-    this.loop ??= this.run();
+    for (const stream of Object.values(this.streams)) stream.start();
   }
 
   /** Push now instead of waiting for the next poll (e.g. right after an enrolment). */
   nudge(): void {
-    this.wake?.();
+    for (const stream of Object.values(this.streams)) stream.nudge();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await Promise.all(Object.values(this.streams).map((s) => s.stop()));
   }
 
   health(): PartHealth {
     const eventsCursor = readCursor(this.deps.db, EVENTS_CURSOR);
     const head = this.deps.register.status.ok ? this.deps.register.status.headSeq : eventsCursor;
+    const streams = Object.fromEntries(Object.entries(this.streams).map(([name, s]) => [name, s.health()]));
+    const parts = Object.values(streams);
+    const worst = parts.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
+    const successes = parts.map((p) => p.lastSuccessAt as string | null).filter((t): t is string => t !== null);
     return {
-      status: this.failures === 0 ? "ok" : this.failures < 5 ? "degraded" : "down",
+      status: worst.status,
       target: this.target.origin,
       pushedSeq: eventsCursor,
       lagEvents: Math.max(0, head - eventsCursor),
       deliveriesCursor: readCursor(this.deps.db, DELIVERIES_CURSOR),
-      consecutiveFailures: this.failures,
-      lastError: this.lastError,
-      lastSuccessAt: this.lastSuccessAt,
+      consecutiveFailures: Math.max(...parts.map((p) => Number(p.consecutiveFailures))),
+      reasonCode: worst.reasonCode ?? null,
+      lastError: parts.find((p) => p.lastError !== null)?.lastError ?? null,
+      /** The latest request the office accepted, on any stream (null until one was). */
+      lastSuccessAt: successes.sort().at(-1) ?? null,
+      streams,
     };
   }
 
-  /** One round: a batch of events, then a batch of delivery changes. True when anything moved. */
-  async pushOnce(): Promise<boolean> {
-    const movedKeys = await this.pushKioskKeys();
-    const movedEvents = await this.pushEvents();
-    const movedDeliveries = await this.pushDeliveries();
-    return movedKeys || movedEvents || movedDeliveries;
+  private headCheckDue(stream: PushStreamName): boolean {
+    return performance.now() - this.lastContact[stream] >= this.deps.config.office.pushHeadCheckMs;
   }
 
-  /** The kiosk's public keys, whenever the set changes, so the office can verify slips. */
-  private async pushKioskKeys(): Promise<boolean> {
-    const set = kioskKeySet(this.deps.db);
-    if (set.keys.length === 0) return false;
-    const body = JSON.stringify(set);
+  private post<S extends PushStreamName>(stream: S, body: string) {
+    return postToOffice(
+      {
+        target: this.target,
+        key: this.key,
+        kioskId: this.deps.config.kioskId,
+        timeoutMs: this.deps.config.office.pushTimeoutMs,
+        nowSeconds: () => this.deps.clock.now().getTime() / 1000,
+      },
+      stream,
+      body,
+    ).then((answer) => {
+      this.lastContact[stream] = performance.now();
+      return answer;
+    });
+  }
+
+  /** The office is behind what it acknowledged: it lost data. Refill every stream from its head. */
+  private officeLostData(stream: PushStreamName, cursor: number, head: number): void {
+    this.deps.logger.warn({ stream, cursor, officeHead: head }, "the office lost data: refilling from its head");
+    this.resendKeys = true;
+    for (const name of Object.keys(this.streams) as PushStreamName[]) {
+      if (name === stream) continue;
+      this.lastContact[name] = Number.NEGATIVE_INFINITY;
+      this.streams[name].nudge();
+    }
+  }
+
+  /** The kiosk's public keys: at start, whenever the set changes, and after the office lost data. */
+  private async pushKioskKeys(): Promise<Round> {
+    const set = kioskKeysPushBodySchema.safeParse(kioskKeySet(this.deps.db));
+    if (!set.success) return IDLE; // no key yet (receipts not started)
+    const body = JSON.stringify(set.data);
     const digest = sha256Hex(body);
     const sent = this.deps.db.select().from(syncCursors).where(eq(syncCursors.name, KIOSK_KEYS_CURSOR)).get();
-    if (sent?.value === digest) return false;
-    await this.post("kiosk-keys", body);
+    if (sent?.value === digest && !this.resendKeys) return IDLE;
+    this.resendKeys = false;
+    try {
+      await this.post("kioskKeys", body);
+    } catch (err) {
+      this.resendKeys = true;
+      throw err;
+    }
     const at = this.deps.clock.now().toISOString();
     this.deps.db
       .insert(syncCursors)
       .values({ name: KIOSK_KEYS_CURSOR, value: digest, updatedAt: at })
       .onConflictDoUpdate({ target: syncCursors.name, set: { value: digest, updatedAt: at } })
       .run();
-    return true;
+    return { posted: true, more: false };
   }
 
-  private async run(): Promise<void> {
-    const { pushIntervalMs, pushBackoffBaseMs, pushBackoffMaxMs } = this.deps.config.office;
-    while (!this.stopped) {
-      let wait: number;
-      if (this.deps.clockSynchronized?.() === false) {
-        // Signed requests carry our time; a Pi that has not reached NTP yet would be refused (or
-        // worse, stamp events with a wrong time). Wait; nothing is lost, the cursor stays.
-        this.lastError = "waiting for the system clock to synchronise (NTP)";
-        await this.sleep(pushIntervalMs);
-        continue;
-      }
-      try {
-        const moved = await this.pushOnce();
-        if (this.failures > 0) this.deps.logger.info({ after: this.failures }, "office push recovered");
-        this.failures = 0;
-        this.lastError = null;
-        this.lastSuccessAt = this.deps.clock.now().toISOString();
-        wait = moved ? 0 : pushIntervalMs;
-      } catch (err) {
-        this.failures++;
-        this.lastError = (err as Error).message;
-        wait = Math.max(10, backoffMs(this.failures, { baseMs: pushBackoffBaseMs, maxMs: pushBackoffMaxMs }));
-        this.deps.logger.warn(
-          { err: this.lastError, failures: this.failures, retryInMs: Math.round(wait) },
-          "office push failed",
-        );
-      }
-      if (wait > 0 && !this.stopped) await this.sleep(wait);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
-  }
-
-  private async post(path: string, body: string): Promise<PushAnswer> {
-    const url = new URL(path, this.target);
-    const headers = signRequest(
-      this.key,
-      { method: "POST", pathWithQuery: url.pathname + url.search, body },
-      this.deps.clock.now().getTime() / 1000,
-    );
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json", "x-kiosk-id": this.deps.config.kioskId },
-      body,
-      signal: AbortSignal.timeout(this.deps.config.office.pushTimeoutMs),
-    });
-    const text = await response.text();
-    let parsed: PushAnswer | undefined;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (response.status === 409 && parsed && typeof parsed.head_seq === "number") return parsed;
-    if (!response.ok || parsed === undefined) throw new PushRefused(response.status, text);
-    return parsed;
-  }
-
-  private async pushEvents(): Promise<boolean> {
+  private async pushEvents(): Promise<Round> {
     const cursor = readCursor(this.deps.db, EVENTS_CURSOR);
     const page = listRegisterEvents(this.deps, { after: cursor, limit: this.deps.config.office.pushBatchSize });
-    const head = this.deps.register.status.ok ? this.deps.register.status.headSeq : Number.POSITIVE_INFINITY;
-    if (page.count === 0 && cursor >= head) return false;
-    const answer = await this.post("register/events", page.json);
-    if (answer.problem && answer.problem.kind !== "gap") {
-      throw new Error(`office refused event ${answer.problem.seq}: ${answer.problem.kind}`);
+    if (page.count === 0 && !this.headCheckDue("registerEvents")) return IDLE;
+    const { status, answer } = await this.post("registerEvents", page.json);
+    if (answer === null) throw new PushFailure("bad_answer", `office answered ${status} without a body`);
+    const lastSent = cursor + page.count;
+    const ownHead = this.ownHead();
+    if (answer.head_seq > ownHead) {
+      throw new PushFailure(
+        "conflict",
+        `the office holds events up to ${answer.head_seq}, the kiosk only up to ${ownHead} (was the kiosk restored from an older backup?)`,
+      );
     }
-    // The office's head is the truth: behind ours after a gap (it lost data), equal after a repeat.
-    const next = Math.max(0, Math.min(Number(answer.head_seq), cursor + page.count));
-    if (next === cursor) throw new Error(`office did not take events after ${cursor} (its head: ${answer.head_seq})`);
-    writeCursor(this.deps.db, EVENTS_CURSOR, next, this.deps.clock.now().toISOString());
-    return true;
+    const ours = answer.head_seq === 0 ? null : this.hashAt(answer.head_seq);
+    if (ours !== null && ours !== answer.head_hash) {
+      throw new PushFailure(
+        "conflict",
+        `the office's event ${answer.head_seq} has hash ${answer.head_hash.slice(0, 12)}…, the kiosk's ${ours.slice(0, 12)}…`,
+      );
+    }
+    const next = Math.min(answer.head_seq, lastSent);
+    const problem = answer.problem;
+    if (problem && problem.kind !== "gap") {
+      // Keep what the office applied before the problem, then stop: this needs a person.
+      if (next > cursor) writeCursor(this.deps.db, EVENTS_CURSOR, next, this.deps.clock.now().toISOString());
+      throw new PushFailure("conflict", `office refused event ${problem.seq}: ${problem.kind}`);
+    }
+    if (next === cursor && page.count > 0) {
+      throw new PushFailure(
+        "bad_answer",
+        problem
+          ? `office answered 409 gap, but its head ${answer.head_seq} is where the batch starts`
+          : `office took none of the events after ${cursor} and named no problem (its head: ${answer.head_seq})`,
+      );
+    }
+    if (next < cursor) this.officeLostData("registerEvents", cursor, next);
+    if (next !== cursor) writeCursor(this.deps.db, EVENTS_CURSOR, next, this.deps.clock.now().toISOString());
+    return { posted: true, more: next !== cursor };
   }
 
-  private async pushDeliveries(): Promise<boolean> {
+  private async pushDeliveries(): Promise<Round> {
     const cursor = readCursor(this.deps.db, DELIVERIES_CURSOR);
     const page = listDeliveries(this.deps, { after: cursor, limit: this.deps.config.office.pushBatchSize });
-    if (page.changes.length === 0) return false;
-    await this.post("deliveries", JSON.stringify({ changes: page.changes }));
-    writeCursor(this.deps.db, DELIVERIES_CURSOR, page.next_cursor, this.deps.clock.now().toISOString());
-    return true;
+    if (page.changes.length === 0 && !this.headCheckDue("deliveries")) return IDLE;
+    const body: DeliveriesPushBody = { changes: page.changes };
+    const { answer } = await this.post("deliveries", JSON.stringify(body));
+    const lastSent = page.changes.at(-1)?.seq ?? cursor;
+    // 204: everything stored. 200: the office's head is the truth (behind the cursor: it lost data).
+    const next = answer === null ? lastSent : Math.min(answer.head_seq, lastSent);
+    if (next === cursor && page.changes.length > 0) {
+      throw new PushFailure(
+        "bad_answer",
+        `office took none of the delivery changes after ${cursor} (its head: ${answer?.head_seq})`,
+      );
+    }
+    if (next < cursor) this.officeLostData("deliveries", cursor, next);
+    if (next !== cursor) writeCursor(this.deps.db, DELIVERIES_CURSOR, next, this.deps.clock.now().toISOString());
+    return { posted: true, more: next !== cursor };
+  }
+
+  private ownHead(): number {
+    return (
+      this.deps.db
+        .select({ seq: max(registerEvents.seq) })
+        .from(registerEvents)
+        .get()?.seq ?? 0
+    );
+  }
+
+  private hashAt(seq: number): string | null {
+    const row = this.deps.db
+      .select({ hash: registerEvents.hash })
+      .from(registerEvents)
+      .where(eq(registerEvents.seq, seq))
+      .get();
+    return row?.hash ?? null;
   }
 }

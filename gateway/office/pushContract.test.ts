@@ -1,4 +1,4 @@
-import { createHmac, createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,24 @@ afterEach(async () => {
 async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function headerCopy(headers: Headers): Record<string, string> {
+  const copy: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    copy[name] = value;
+  });
+  return copy;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -138,11 +156,11 @@ const officeDeliveries = (db: OpenedDb) =>
   (db.sqlite.query("SELECT count(*) AS n FROM deliveries").get() as { n: number }).n;
 const allDeliveries = (gw: TestGateway) => listDeliveries(gw.ctx, { after: 0, limit: 100_000 }).changes.length;
 
-async function officeSyncPart(gw: TestGateway, publicView = false) {
+type SyncPart = Record<string, unknown> & { streams: Record<string, Record<string, unknown>> };
+
+async function officeSyncPart(gw: TestGateway, publicView = false): Promise<SyncPart> {
   if (publicView) return (await gw.json("GET", "/healthz")).body.parts.office_sync;
-  return (await gw.ctx.health.report()).parts.office_sync as Record<string, unknown> & {
-    streams: Record<string, Record<string, unknown>>;
-  };
+  return (await gw.ctx.health.report()).parts.office_sync as unknown as SyncPart;
 }
 
 describe("the push contract, stream by stream", () => {
@@ -217,7 +235,7 @@ describe("the push contract, stream by stream", () => {
     // A receiver that checks the kiosk id refuses the same request from another kiosk's id.
     const forged = await fetch(`${o.url}/register/events`, {
       method: "POST",
-      headers: { ...Object.fromEntries(request.headers), "x-kiosk-id": "someone-else" },
+      headers: { ...headerCopy(request.headers), "x-kiosk-id": "someone-else" },
       body: request.body,
     });
     expect(forged.status).toBe(401);
@@ -237,7 +255,10 @@ describe("the push contract, stream by stream", () => {
     await until(() => readCursor(gw.ctx.db, DELIVERIES_CURSOR) === last, "the deliveries cursor");
     await until(() => officeEvents(o.db) === 2, "the events");
     expect(o.seen.filter((s) => s.path.endsWith("/kiosk-keys"))).toHaveLength(1);
-    const part = await officeSyncPart(gw);
+    const part = await eventually(async () => {
+      const p = await officeSyncPart(gw);
+      return p.streams.registerEvents.lastSuccessAt && p.streams.kioskKeys.lastSuccessAt ? p : undefined;
+    }, "every stream's answer");
     expect(part.status, JSON.stringify(part)).toBe("ok");
     for (const stream of Object.values(part.streams)) {
       expect(stream).toMatchObject({ status: "ok", consecutiveFailures: 0 });
@@ -301,8 +322,11 @@ describe("the push contract, stream by stream", () => {
     await until(() => officeDeliveries(o.db) === allDeliveries(gw), "deliveries while events fail");
     await until(() => o.receiver.received.kioskKeys.length > 0, "the key set while events fail");
     expect(officeEvents(o.db)).toBe(8);
-    part = await officeSyncPart(gw);
-    expect(part.streams.deliveries.status).toBe("ok");
+    // The office stored them before its answer reached the gateway: wait for the answer too.
+    part = await eventually(async () => {
+      const p = await officeSyncPart(gw);
+      return p.streams.deliveries.status === "ok" ? p : undefined;
+    }, "the deliveries stream ok");
     expect(part.streams.registerEvents.reasonCode).toBe("office_error");
 
     failing = new Set();

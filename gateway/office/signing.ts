@@ -1,7 +1,9 @@
 /**
  * The office API's request signature, shared by the gateway (verify), the push sync and the
  * reference client (sign). Lowercase hex HMAC-SHA256 with the key's secret over
- * `METHOD\nPATH_WITH_QUERY\nTIMESTAMP\nNONCE\nhex(SHA-256(body))`.
+ * `METHOD\nPATH_WITH_QUERY\nTIMESTAMP\nNONCE\nhex(SHA-256(body))`. Requests the gateway pushes
+ * to the office also sign the sending kiosk: a sixth line `\nKIOSK_ID` with the X-Kiosk-Id value
+ * (see pushContract.ts); requests to the office API have no such line.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
@@ -10,6 +12,7 @@ export const HEADER = {
   timestamp: "x-office-timestamp",
   nonce: "x-office-nonce",
   signature: "x-office-signature",
+  kioskId: "x-kiosk-id",
 } as const;
 
 export const MIN_NONCE_LENGTH = 16;
@@ -25,8 +28,10 @@ export function stringToSign(
   timestamp: string,
   nonce: string,
   bodyHash: string,
+  kioskId?: string,
 ) {
-  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${bodyHash}`;
+  const base = `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${bodyHash}`;
+  return kioskId === undefined ? base : `${base}\n${kioskId}`;
 }
 
 export function signature(secret: string, canonical: string): string {
@@ -48,12 +53,16 @@ export type SignedHeaders = {
   "X-Office-Timestamp": string;
   "X-Office-Nonce": string;
   "X-Office-Signature": string;
+  "X-Kiosk-Id"?: string;
 };
 
-/** Headers for one request; `nowSeconds` comes from the caller's (possibly corrected) clock. */
+/**
+ * Headers for one request; `nowSeconds` comes from the caller's (possibly corrected) clock.
+ * With `kioskId` (pushes to the office) the kiosk id is sent in X-Kiosk-Id and signed.
+ */
 export function signRequest(
   key: { keyId: string; secret: string },
-  request: { method: string; pathWithQuery: string; body?: string | Uint8Array },
+  request: { method: string; pathWithQuery: string; body?: string | Uint8Array; kioskId?: string },
   nowSeconds: number,
   nonce: string = newNonce(),
 ): SignedHeaders {
@@ -64,12 +73,14 @@ export function signRequest(
     timestamp,
     nonce,
     sha256Hex(request.body ?? ""),
+    request.kioskId,
   );
   return {
     "X-Office-Key": key.keyId,
     "X-Office-Timestamp": timestamp,
     "X-Office-Nonce": nonce,
     "X-Office-Signature": signature(key.secret, canonical),
+    ...(request.kioskId === undefined ? {} : { "X-Kiosk-Id": request.kioskId }),
   };
 }
 
@@ -86,6 +97,8 @@ export interface SignedRequestHead {
   method: string;
   pathWithQuery: string;
   headers: (name: string) => string | undefined | null;
+  /** A push from a gateway: X-Kiosk-Id is required and signed as the sixth line. */
+  signsKioskId?: boolean;
 }
 
 export interface VerifyInput extends SignedRequestHead {
@@ -95,7 +108,7 @@ export interface VerifyInput extends SignedRequestHead {
 export type KeyLookup = (keyId: string) => { secret: string; clientId: string; revoked: boolean } | undefined;
 
 export type VerifyResult =
-  | { ok: true; keyId: string; clientId: string; nonce: string; timestamp: number }
+  | { ok: true; keyId: string; clientId: string; nonce: string; timestamp: number; kioskId?: string }
   | { ok: false; code: AuthFailure; message: string; header?: string };
 
 export type HeadVerdict =
@@ -115,7 +128,8 @@ export function verifyHead(
   windowSeconds: number,
 ): HeadVerdict {
   const values: Record<string, string> = {};
-  for (const name of Object.values(HEADER)) {
+  const required = Object.values(HEADER).filter((name) => name !== HEADER.kioskId || input.signsKioskId);
+  for (const name of required) {
     const value = input.headers(name);
     if (value === undefined || value === null || value === "") {
       return { ok: false, code: "missing_header", message: `header ${name} is missing`, header: name };
@@ -151,11 +165,19 @@ export function verifyHead(
   return {
     ok: true,
     check(bodyHash) {
-      const canonical = stringToSign(input.method, input.pathWithQuery, timestampText, nonce, bodyHash);
+      const kioskId = input.signsKioskId ? values[HEADER.kioskId] : undefined;
+      const canonical = stringToSign(input.method, input.pathWithQuery, timestampText, nonce, bodyHash, kioskId);
       if (!signaturesEqual(signature(key.secret, canonical), values[HEADER.signature].toLowerCase())) {
         return { ok: false, code: "bad_signature", message: "signature does not match", header: HEADER.signature };
       }
-      return { ok: true, keyId, clientId: key.clientId, nonce, timestamp };
+      return {
+        ok: true,
+        keyId,
+        clientId: key.clientId,
+        nonce,
+        timestamp,
+        ...(kioskId === undefined ? {} : { kioskId }),
+      };
     },
   };
 }

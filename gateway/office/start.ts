@@ -36,8 +36,9 @@ export function startOffice(ctx: GatewayContext, print: (line: string) => void =
     ctx.health.register("office_sync", () => ({ status: "not_configured", mode: "pull only (office.url unset)" }));
     return { push: null, stops: [] };
   }
-  if (!keyId) throw new ConfigError("office.keyId", "is required when office.url is set");
-  if (!secret) throw new ConfigError("office.secret", "is required when office.url is set");
+  // validateConfig already refused a URL without its key; this guards callers that built a config by hand.
+  if (!keyId || !secret)
+    throw new ConfigError("office.keyId", "office.keyId and office.secret are required with office.url");
   const push = new OfficePush(ctx);
   ctx.health.register("office_sync", () => push.health());
   push.start();

@@ -2,6 +2,7 @@
 import type { Config } from "../../config.ts";
 import { CATEGORIES } from "../../domain/categories.ts";
 import { CONSENT_EVENT_TYPES } from "../../domain/registerEvents.ts";
+import { pushWebhooks } from "../../office/pushWebhooks.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
@@ -32,6 +33,7 @@ const REASONS = [
 
 export function openApiDocument(config: Config) {
   const channel = { type: "string", enum: ["email", "sms"] };
+  const push = pushWebhooks(config);
   return {
     openapi: "3.1.0",
     info: {
@@ -45,8 +47,11 @@ export function openApiDocument(config: Config) {
         `The timestamp must be within ±${config.office.timestampWindowSeconds} s of the server's clock; a refused`,
         "request answers 401 with error.code one of missing_header, bad_header, unknown_key, revoked_key,",
         "bad_signature, timestamp_skew (with server_time), replayed.",
+        "The webhooks are the other direction: what a gateway with office.url set POSTs to the office (push sync), generated from the same schemas the gateway builds and checks them with.",
       ].join(" "),
     },
+    webhooks: push.webhooks,
+    "x-push": push.rules,
     servers: [{ url: "/office/v1" }],
     security: [{ officeKey: [], officeTimestamp: [], officeNonce: [], officeSignature: [] }],
     paths: {
@@ -236,6 +241,7 @@ export function openApiDocument(config: Config) {
         officeTimestamp: { type: "apiKey", in: "header", name: "X-Office-Timestamp" },
         officeNonce: { type: "apiKey", in: "header", name: "X-Office-Nonce" },
         officeSignature: { type: "apiKey", in: "header", name: "X-Office-Signature" },
+        ...push.securitySchemes,
       },
       schemas: {
         Error: {
