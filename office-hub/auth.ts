@@ -34,7 +34,14 @@ export function signedBy(deps: { db: HubDb; windowSeconds: number; maxBodyBytes:
       return refuse("too_large", `body over ${deps.maxBodyBytes} bytes`, 413, nowSeconds);
     const url = new URL(c.req.url);
     const verdict = verifyRequest(
-      { method: c.req.method, pathWithQuery: url.pathname + url.search, headers: (n) => c.req.header(n), body },
+      {
+        method: c.req.method,
+        pathWithQuery: url.pathname + url.search,
+        headers: (n) => c.req.header(n),
+        body,
+        // A kiosk's push signs its X-Kiosk-Id as a sixth line (gateway/office/pushContract.ts).
+        signsKioskId: role === "kiosk",
+      },
       (id) =>
         key && key.keyId === id
           ? { secret: key.secret, clientId: key.kioskId ?? "office", revoked: key.revokedAt !== null }

@@ -11,6 +11,8 @@ export interface ApplyDeliveriesAnswer {
   applied: number;
   duplicates: number;
   last_seq: number;
+  /** The push contract's answer: the highest change seq held for this kiosk (0 after a lost database). */
+  head_seq: number;
 }
 
 export async function applyDeliveries(
@@ -57,6 +59,11 @@ export async function applyDeliveries(
       );
     }
     await tx.update(kiosks).set({ deliveriesSeq: last, lastPushAt: sql`now()` }).where(eq(kiosks.id, input.kioskId));
-    return { applied: fresh.length, duplicates: input.changes.length - fresh.length, last_seq: last };
+    return {
+      applied: fresh.length,
+      duplicates: input.changes.length - fresh.length,
+      last_seq: last,
+      head_seq: last,
+    };
   });
 }
