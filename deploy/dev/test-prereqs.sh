@@ -3,7 +3,7 @@
 # apt-get update runs at most once per call, and only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-dejavu-core gammu gammu-smsd libdbd-sqlite3 socat sqlite3 openssl dovecot-imapd qemu-user libc6-arm64-cross shellcheck systemd cage xwayland
+PACKAGES=(chromium fonts-dejavu-core gammu gammu-smsd libdbd-sqlite3 socat sqlite3 strace openssl dovecot-imapd qemu-user libc6-arm64-cross shellcheck systemd cage xwayland
   debootstrap systemd-container qemu-user-static binfmt-support postgresql)
 
 missing=()

@@ -10,17 +10,47 @@ import { type Finding, finding } from "./findings.ts";
 
 const MB = 1024 * 1024;
 
-export function checkDisk(dir: string): Finding {
+/**
+ * Free space on the data directory's disk, in plain words: how much, on which path, and what to
+ * free. `gatewayDisk` is the running gateway's `disk` health part: "down" means a write already
+ * failed for lack of space (the kiosk shows its out-of-service screen until space is freed).
+ */
+export function checkDisk(
+  dir: string,
+  minFreeMb: number,
+  gatewayDisk?: { status: string; [k: string]: unknown },
+): Finding {
   const area = "Dysk";
   const fs = statfsSync(dir);
   const free = fs.bavail * fs.bsize;
   const pct = Math.round((fs.bavail / fs.blocks) * 100);
-  const text = `${Math.round(free / MB)} MB wolne (${pct}%)`;
-  const en = `${Math.round(free / MB)} MB free (${pct}%)`;
+  const mb = Math.round(free / MB);
+  const text = `${dir}: ${mb} MB wolne (${pct}%)`;
+  const en = `${dir}: ${mb} MB free (${pct}%)`;
   const fix = {
-    pl: "usuń stare pliki (sudo journalctl --vacuum-size=100M), sprawdź katalog /var/lib/e-korespondencja/backups albo wymień kartę na większą",
-    en: "free space (sudo journalctl --vacuum-size=100M), check /var/lib/e-korespondencja/backups, or use a bigger card",
+    pl: `zwolnij miejsce na ${dir}: sudo journalctl --vacuum-size=100M; usuń najstarsze kopie z ${join(dir, "backups")} (zostaw najnowszą); co zajmuje miejsce: sudo du -xh ${dir} | sort -h | tail; brama i kiosk wrócą same, bez restartu`,
+    en: `free space on ${dir}: sudo journalctl --vacuum-size=100M; delete the oldest copies in ${join(dir, "backups")} (keep the newest); what takes the space: sudo du -xh ${dir} | sort -h | tail; the gateway and the kiosk come back by themselves, no restart`,
   };
+  if (gatewayDisk?.status === "down") {
+    const since = typeof gatewayDisk.writeFailedAt === "string" ? ` (${gatewayDisk.writeFailedAt})` : "";
+    return finding(
+      "disk.free",
+      area,
+      "fail",
+      `dysk pełny: brama nie może zapisać danych${since}, kiosk pokazuje „Kiosk chwilowo nie działa”; ${text}`,
+      `disk full: the gateway cannot write its data${since}, the kiosk shows "out of service"; ${en}`,
+      fix,
+    );
+  }
+  if (free < minFreeMb * MB)
+    return finding(
+      "disk.free",
+      area,
+      "fail",
+      `dysk prawie pełny, poniżej progu bramy (disk.minFreeMb = ${minFreeMb} MB): ${text}; następny zapis może się nie udać`,
+      `disk nearly full, below the gateway's threshold (disk.minFreeMb = ${minFreeMb} MB): ${en}; the next write may fail`,
+      fix,
+    );
   if (free < 200 * MB || pct < 5)
     return finding("disk.free", area, "fail", `prawie pełny dysk: ${text}`, `disk nearly full: ${en}`, fix);
   if (free < 1024 * MB || pct < 15)

@@ -58,7 +58,9 @@ const [smtp, imap, office, clock] = await Promise.all([
   checkClockSync(),
 ]);
 findings.push(smtp, imap, ...office, clock);
-findings.push(checkDisk(existsSync(config.dataDir) ? config.dataDir : "/"));
+findings.push(
+  checkDisk(existsSync(config.dataDir) ? config.dataDir : "/", config.disk.minFreeMb, gateway.health?.parts.disk),
+);
 try {
   findings.push(...checkDatabase(config));
 } catch (err) {
