@@ -157,6 +157,8 @@ export function readCursor(db: Db, name: string): number {
 }
 
 export function writeCursor(db: Db, name: string, value: number, at: string): void {
+  // A cursor is a sequence number: NaN or a fraction would silently resend or skip forever.
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`cursor ${name} cannot be ${value}`);
   db.insert(syncCursors)
     .values({ name, value: String(value), updatedAt: at })
     .onConflictDoUpdate({ target: syncCursors.name, set: { value: String(value), updatedAt: at } })
