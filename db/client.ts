@@ -90,10 +90,13 @@ export function backupTo(sqlite: Database, target: string): void {
 type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
- * A raw positional statement on drizzle's own connection (so it runs inside the caller's
- * transaction), for the two hot paths that skip drizzle's row mapping: the register append and
- * the office's page of register events (see bench/register.ts, bench/sync.ts).
+ * A raw statement on drizzle's own connection (so it runs inside the caller's transaction), for
+ * the hot paths that skip drizzle's query building and row mapping: the register append and
+ * derivation, the office's page of register events, the outbox claim and group commit (see
+ * bench/register.ts, bench/sync.ts, bench/email.ts). bun:sqlite caches the compiled statement per
+ * SQL text, so calling this again with the same text costs a lookup. Works on a transaction too.
  */
 export function rawStatement(db: DbOrTx, sql: string) {
-  return (db as Db).$client.query(sql);
+  const client = (db as Db).$client ?? (db as unknown as { session: { client: Db["$client"] } }).session.client;
+  return client.query(sql);
 }

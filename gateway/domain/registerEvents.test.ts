@@ -31,6 +31,21 @@ describe("register event hashing", () => {
     );
   });
 
+  it("serialises any JSON value exactly as the canonicalize library does, index-like and unsorted keys included", () => {
+    const keyed = fc.dictionary(
+      fc.oneof(fc.string(), fc.nat().map(String), fc.constantFrom("0", "10", "2", "01")),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), keyed, fc.array(keyed)), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 1000 },
+    );
+    const nested = { z: [{ b: 1, a: new Date(0) }], a: { "2": true, "10": null, x: "\u2028" }, m: undefined };
+    expect(canonicalJson(nested)).toBe(canonicalize(nested));
+  });
+
   it("a chain of sealed events verifies, and changing any field of any event breaks it there", () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), fc.nat(), (items, pick) => {

@@ -104,10 +104,72 @@ export function effectiveAt(event: Pick<ConsentEvent, "payload" | "occurredAt">)
 /**
  * RFC 8785 (JCS) canonical JSON: object keys sorted by UTF-16 code units (JavaScript's default
  * sort), no whitespace, strings and numbers serialised as ECMAScript's JSON.stringify does
- * (RFC 8785 §3.2.2). Written out because it runs for every register event; a property test
- * checks it against the `canonicalize` library.
+ * (RFC 8785 §3.2.2). It runs for every register event, so the usual case is one native
+ * JSON.stringify over a copy whose objects hold their keys in canonical order; a key that looks
+ * like an array index (objects list those first, in numeric order) takes the written-out path.
+ * A property test checks both against the `canonicalize` library.
  */
 export function canonicalJson(value: unknown): string {
+  const ordered = inCanonicalOrder(value);
+  if (ordered === INDEX_KEYS) return writeCanonical(value);
+  const out = JSON.stringify(ordered);
+  if (out === undefined) throw new TypeError("value cannot be canonicalised");
+  return out;
+}
+
+const INDEX_KEYS: unique symbol = Symbol("index-like keys");
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** `value` itself when its objects' keys are already in order, else a copy that has them so. */
+function inCanonicalOrder(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value))
+      throw new TypeError("non-finite numbers have no JSON form");
+    return value;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return inCanonicalOrder((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = inCanonicalOrder(value[i]);
+      if (item === INDEX_KEYS) return INDEX_KEYS;
+      if (item !== value[i]) {
+        copy ??= value.slice();
+        copy[i] = item;
+      }
+    }
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    if (INDEX_KEY.test(keys[i])) return INDEX_KEYS;
+    if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
+  }
+  let copy: Record<string, unknown> | undefined;
+  if (!sorted) {
+    keys.sort();
+    copy = {};
+  }
+  for (const key of keys) {
+    const item = inCanonicalOrder(record[key]);
+    if (item === INDEX_KEYS) return INDEX_KEYS;
+    if (!copy && item !== record[key]) {
+      copy = {};
+      for (const earlier of keys) {
+        if (earlier === key) break;
+        copy[earlier] = record[earlier];
+      }
+    }
+    if (copy) copy[key] = item;
+  }
+  return copy ?? record;
+}
+
+/** The written-out serialiser, for objects with index-like keys. */
+function writeCanonical(value: unknown): string {
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value))
       throw new TypeError("non-finite numbers have no JSON form");
@@ -116,14 +178,14 @@ export function canonicalJson(value: unknown): string {
     return out;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function")
-    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+    return writeCanonical((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ",";
       const item = value[i];
       out +=
-        item === undefined || typeof item === "function" || typeof item === "symbol" ? "null" : canonicalJson(item);
+        item === undefined || typeof item === "function" || typeof item === "symbol" ? "null" : writeCanonical(item);
     }
     return `${out}]`;
   }
@@ -133,7 +195,7 @@ export function canonicalJson(value: unknown): string {
   for (const key of Object.keys(record).sort()) {
     const item = record[key];
     if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-    out += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${writeCanonical(item)}`;
     first = false;
   }
   return `${out}}`;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConsentEventBody } from "../domain/registerEvents.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
+import { ConsentRegister } from "./register.ts";
 
 const enrolled: ConsentEventBody = {
   type: "enrolled",
@@ -95,5 +96,73 @@ describe("consent register chain", () => {
     expect(before.channels.email.paperUntil).toBe("2026-03-16T10:00:01.000Z");
     expect(gw.ctx.register.stateOf("F1")).toMatchObject({ status: "withdrawn", email: null });
     expect(gw.ctx.register.allStates().size).toBe(5);
+  });
+
+  it("keeps every flat's current state equal to a derivation from scratch across a rollback, another writer and a late paper form", () => {
+    const register = gw.ctx.register;
+    const fromScratch = () => {
+      const fresh = new ConsentRegister({
+        db: gw.ctx.db,
+        clock: gw.clock,
+        config: gw.ctx.config,
+        logger: gw.ctx.logger,
+      });
+      return [...fresh.allStates()].sort();
+    };
+    const current = () => [...register.allStates()].sort();
+    const withdraw: ConsentEventBody = { type: "withdrawn", payload: { channels: "all", via: "kiosk" } };
+    expect(current()).toEqual(fromScratch());
+
+    // Appended, seen by a read inside the transaction, then rolled back.
+    expect(() =>
+      gw.ctx.db.transaction((tx) => {
+        gw.clock.advance(1000);
+        register.append(tx, withdraw, "F2", "O2");
+        expect(register.allStates().get("F2")?.status).toBe("withdrawn");
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    expect(register.allStates().get("F2")?.status).toBe("active");
+    expect(current()).toEqual(fromScratch());
+
+    // The same sequence number taken again by a different event.
+    gw.ctx.db.transaction((tx) => register.append(tx, withdraw, "F3", "O3"));
+    expect(register.allStates().get("F3")?.status).toBe("withdrawn");
+    expect(current()).toEqual(fromScratch());
+
+    // Another writer on the same database (the register CLI, a second process).
+    const other = new ConsentRegister({ db: gw.ctx.db, clock: gw.clock, config: gw.ctx.config, logger: gw.ctx.logger });
+    gw.clock.advance(1000);
+    gw.ctx.db.transaction((tx) => other.append(tx, withdraw, "F4", "O4"));
+    gw.ctx.db.transaction((tx) => register.append(tx, enrolled, "F6", "O6"));
+    expect(register.allStates().get("F4")?.status).toBe("withdrawn");
+    expect(current()).toEqual(fromScratch());
+
+    // Rolled back without a read in between, and that sequence number then taken by the other writer.
+    expect(() =>
+      gw.ctx.db.transaction((tx) => {
+        register.append(tx, withdraw, "F1", "O1");
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    gw.ctx.db.transaction((tx) => other.append(tx, enrolled, "F7", "O7"));
+    expect(register.allStates().get("F1")?.status).toBe("active");
+    expect(current()).toEqual(fromScratch());
+
+    // A paper form typed in late takes effect before events already folded: it sorts back to its date.
+    // F3 withdrew at the kiosk; a paper enrolment signed before that must not bring it back.
+    const lateForm: ConsentEventBody = {
+      type: "enrolled",
+      payload: {
+        email: "jan@wp.pl",
+        channels: ["email"],
+        consentVersion: "v1",
+        source: "paper_form",
+        appliedAt: "2026-03-01T00:00:00.000Z",
+      },
+    };
+    gw.ctx.db.transaction((tx) => register.append(tx, lateForm, "F3", "O3"));
+    expect(register.allStates().get("F3")?.status).toBe("withdrawn");
+    expect(current()).toEqual(fromScratch());
   });
 });

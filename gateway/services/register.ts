@@ -6,12 +6,13 @@ import { asc, desc, eq, gt } from "drizzle-orm";
 import { rawStatement } from "../../db/client.ts";
 import { registerAcknowledgements, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
-import { consentAsOf, deriveAll, type FlatConsent } from "../domain/consentState.ts";
+import { applyEvent, consentAsOf, deriveAll, emptyConsent, type FlatConsent } from "../domain/consentState.ts";
 import {
   type ChainBreak,
   type ConsentEvent,
   type ConsentEventBody,
   canonicalJson,
+  effectiveAt,
   GENESIS_HASH,
   hashWithCanonicalPayload,
   verifyChain,
@@ -37,6 +38,24 @@ export function rowToEvent(row: Row): ConsentEvent {
   } as ConsentEvent;
 }
 
+/** Every flat's current consent, folded through the event `seq` whose hash is `hash`. */
+interface Derived {
+  seq: number;
+  hash: string;
+  /** The latest effective instant folded (ms): a later event that takes effect earlier means a refold. */
+  at: number;
+  states: Map<string, FlatConsent>;
+}
+
+/**
+ * Appended events kept for the next fold are capped: past this, the fold reads them back from the
+ * table instead (a bulk import nobody derives in between should not grow memory without bound).
+ */
+const MAX_PENDING = 200_000;
+
+const SELECT_EVENTS =
+  "SELECT seq, type, flat_code AS flatCode, owner_id AS ownerId, payload, occurred_at AS occurredAt, prev_hash AS prevHash, hash FROM register_events";
+
 /** Holds the verified chain status; writes are refused while the chain is broken. */
 export class ConsentRegister {
   private health: RegisterHealth = { ok: true, events: 0, headSeq: 0, acknowledgedBreaks: 0 };
@@ -44,6 +63,15 @@ export class ConsentRegister {
   private statements?: ReturnType<ConsentRegister["prepareStatements"]>;
   private headTx?: DbOrTx;
   private head?: { seq: number; hash: string };
+  /**
+   * Current state is derived incrementally: events appended since the last fold wait in `pending`
+   * (they may belong to a transaction that rolls back), and a fold only trusts them when the
+   * table's head (seq and hash, which chains everything before it) is the last of them.
+   * Otherwise the rows after the folded head are read back, or, when the folded head itself is
+   * gone (a rollback), everything is derived again.
+   */
+  private derived?: Derived;
+  private pending: ConsentEvent[] = [];
 
   constructor(private readonly deps: CoreDeps) {}
 
@@ -63,7 +91,16 @@ export class ConsentRegister {
         db,
         "INSERT INTO register_events (seq, type, flat_code, owner_id, payload, occurred_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
+      // Rows straight into event-shaped objects (column aliases), no per-row mapping layer.
+      all: rawStatement(db, `${SELECT_EVENTS} ORDER BY seq`),
+      after: rawStatement(db, `${SELECT_EVENTS} WHERE seq > ? ORDER BY seq`),
+      hashAt: rawStatement(db, "SELECT hash FROM register_events WHERE seq = ?"),
     };
+  }
+
+  private get prepared() {
+    this.statements ??= this.prepareStatements();
+    return this.statements;
   }
 
   get status(): RegisterHealth {
@@ -86,6 +123,7 @@ export class ConsentRegister {
       const ack = acks.find((a) => a.firstBadSeq === verdict.firstBadSeq && a.headSeq >= from.seq);
       if (!ack) {
         this.health = { ok: false, events: events.length, firstBadSeq: verdict.firstBadSeq, kind: verdict.kind };
+        this.forgetDerived();
         this.deps.logger.error(
           { firstBadSeq: verdict.firstBadSeq, kind: verdict.kind },
           "consent register chain is broken; register writes are refused until an operator acknowledges",
@@ -133,10 +171,12 @@ export class ConsentRegister {
     }
     // Prepared once: the append path runs for every enrolment and in the 100k-event bench.
     // They are bound to the connection, so inside `tx` they take part in its transaction.
-    this.statements ??= this.prepareStatements();
+    const statements = this.prepared;
     // Within one transaction the head is what we appended last; a new transaction (or one that
     // rolled back) is a new tx object, so the head is read again from the table.
-    const head = this.headTx === tx && tx !== this.deps.db ? this.head : this.statements.head.get();
+    const head = this.headTx === tx && tx !== this.deps.db ? this.head : statements.head.get();
+    // An empty register derives to nothing: start folding from the first event.
+    if (!head && !this.derived) this.derived = { seq: 0, hash: GENESIS_HASH, at: -Infinity, states: new Map() };
     const payload = canonicalJson(body.payload);
     const event = {
       type: body.type,
@@ -149,18 +189,10 @@ export class ConsentRegister {
       hash: "",
     } as ConsentEvent;
     event.hash = hashWithCanonicalPayload(event, payload);
-    this.statements.insert.run(
-      event.seq,
-      event.type,
-      flatCode,
-      ownerId,
-      payload,
-      occurredAt,
-      event.prevHash,
-      event.hash,
-    );
+    statements.insert.run(event.seq, event.type, flatCode, ownerId, payload, occurredAt, event.prevHash, event.hash);
     this.headTx = tx;
     this.head = { seq: event.seq, hash: event.hash };
+    this.keepForFold(event);
     if (this.health.ok) {
       this.health.events++;
       this.health.headSeq = event.seq;
@@ -190,6 +222,79 @@ export class ConsentRegister {
       .map(rowToEvent);
   }
 
+  private readEvents(after: number | null): ConsentEvent[] {
+    const rows = (after === null ? this.prepared.all.all() : this.prepared.after.all(after)) as Array<
+      Omit<ConsentEvent, "payload"> & { payload: unknown }
+    >;
+    for (const row of rows) row.payload = JSON.parse(row.payload as string);
+    return rows as ConsentEvent[];
+  }
+
+  private keepForFold(event: ConsentEvent) {
+    if (!this.derived) return;
+    const last = this.pending.at(-1) ?? this.derived;
+    if (event.seq === last.seq + 1 && event.prevHash === last.hash && this.pending.length < MAX_PENDING)
+      this.pending.push(event);
+    else this.pending = [];
+  }
+
+  private forgetDerived() {
+    this.derived = undefined;
+    this.pending = [];
+  }
+
+  /** Folds `events` (in sequence order) onto `derived`; null when one takes effect before what is folded. */
+  private fold(derived: Derived, events: ConsentEvent[]): Derived | null {
+    const graceDays = this.deps.config.rules.graceDays;
+    let at = derived.at;
+    for (const event of events) {
+      const t = Date.parse(effectiveAt(event));
+      if (t < at) return null;
+      at = t;
+      derived.states.set(
+        event.flatCode,
+        applyEvent(derived.states.get(event.flatCode) ?? emptyConsent(event.flatCode), event, graceDays),
+      );
+    }
+    const head = events[events.length - 1];
+    if (head) Object.assign(derived, { seq: head.seq, hash: head.hash, at });
+    return derived;
+  }
+
+  private deriveFromScratch(): Derived {
+    const events = this.readEvents(null);
+    let at = -Infinity;
+    for (const event of events) at = Math.max(at, Date.parse(effectiveAt(event)));
+    const head = events[events.length - 1];
+    return {
+      seq: head?.seq ?? 0,
+      hash: head?.hash ?? GENESIS_HASH,
+      at,
+      states: deriveAll(events, null, this.deps.config.rules.graceDays),
+    };
+  }
+
+  /** The current state of every flat, brought up to the table's head. */
+  private currentStates(): Map<string, FlatConsent> {
+    const head = this.prepared.head.get() ?? { seq: 0, hash: GENESIS_HASH };
+    let derived = this.derived;
+    if (derived && (derived.seq !== head.seq || derived.hash !== head.hash)) {
+      const from: Derived = derived;
+      const appended = this.pending[head.seq - from.seq - 1];
+      const events =
+        this.pending[0]?.seq === from.seq + 1 && appended?.seq === head.seq && appended.hash === head.hash
+          ? this.pending.slice(0, head.seq - from.seq)
+          : head.seq > from.seq &&
+              (from.seq === 0 || (this.prepared.hashAt.get(from.seq) as { hash: string } | null)?.hash === from.hash)
+            ? this.readEvents(from.seq)
+            : null;
+      derived = (events && this.fold(from, events)) ?? undefined;
+    }
+    this.pending = [];
+    this.derived = derived ?? this.deriveFromScratch();
+    return this.derived.states;
+  }
+
   /** The flat's consent now, or as of an ISO instant. */
   stateOf(flatCode: string, asOf: string | null = null, db: DbOrTx = this.deps.db): FlatConsent {
     return consentAsOf(flatCode, this.flatEvents(flatCode, db), asOf, this.deps.config.rules.graceDays);
@@ -197,7 +302,7 @@ export class ConsentRegister {
 
   /** Every flat's consent now, or as of an ISO instant. */
   allStates(asOf: string | null = null): Map<string, FlatConsent> {
-    const rows = this.deps.db.select().from(registerEvents).orderBy(asc(registerEvents.seq)).all();
-    return deriveAll(rows.map(rowToEvent), asOf, this.deps.config.rules.graceDays);
+    if (asOf !== null) return deriveAll(this.readEvents(null), asOf, this.deps.config.rules.graceDays);
+    return new Map(this.currentStates());
   }
 }
