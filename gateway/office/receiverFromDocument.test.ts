@@ -37,27 +37,51 @@ interface Received {
 
 /** The receiver: everything it knows comes from `doc`. */
 function receiverFromDocument(doc: Json, secrets: Record<string, string>, nowSeconds: () => number) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // The whole document is one schema resource, so `$ref`s into components resolve as they stand.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  ajv.addSchema(doc, "openapi.json");
+  const pointer = (parts: string[]) =>
+    `openapi.json#/${parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
+  const compile = (parts: string[]) => ajv.compile({ $ref: pointer(parts) });
+  /** Follows a local `$ref` (#/components/…) to the schema it names. */
+  const deref = (node: Json): Json =>
+    node?.$ref?.startsWith("#/")
+      ? deref(
+          node.$ref
+            .slice(2)
+            .split("/")
+            .reduce((at: Json, key: string) => at[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc),
+        )
+      : node;
   const rules = doc["x-push"].signature;
-  const hooks = new Map<string, Json>();
-  for (const hook of Object.values(doc.webhooks) as Json[]) hooks.set(hook.post["x-path"], hook.post);
-  const bodyCheck = (op: Json) => ajv.compile(op.requestBody.content["application/json"].schema);
-  const answerCheck = (op: Json, status: string) =>
-    ajv.compile(op.responses[status].content["application/json"].schema);
-  const events = hooks.get("/register/events");
-  const deliveries = hooks.get("/deliveries");
-  const keys = hooks.get("/kiosk-keys");
+  const hooks = new Map<string, { name: string; op: Json }>();
+  for (const [name, hook] of Object.entries(doc.webhooks) as Array<[string, Json]>) {
+    hooks.set(hook.post["x-path"] ?? `/${name}`, { name, op: hook.post });
+  }
+  const at = (path: string, ...rest: string[]) => [
+    "webhooks",
+    (hooks.get(path) as { name: string }).name,
+    "post",
+    ...rest,
+  ];
+  const body = (path: string) => compile(at(path, "requestBody", "content", "application/json", "schema"));
+  const answer = (path: string, status: string) =>
+    compile(at(path, "responses", status, "content", "application/json", "schema"));
+  const events = hooks.get("/register/events")?.op;
+  const deliveries = hooks.get("/deliveries")?.op;
   const checks = {
-    eventsBody: bodyCheck(events),
-    events200: answerCheck(events, "200"),
-    events409: answerCheck(events, "409"),
-    deliveriesBody: bodyCheck(deliveries),
-    keysBody: bodyCheck(keys),
-    keys200: answerCheck(keys, "200"),
+    eventsBody: body("/register/events"),
+    events200: answer("/register/events", "200"),
+    events409: answer("/register/events", "409"),
+    deliveriesBody: body("/deliveries"),
+    keysBody: body("/kiosk-keys"),
+    keys200: answer("/kiosk-keys", "200"),
   };
   // What the hash covers, as the event schema's `hash` description names it.
-  const hashDescription: string =
-    events.requestBody.content["application/json"].schema.properties.events.items.properties.hash.description;
+  const eventSchema = deref(
+    deref(deref(events.requestBody.content["application/json"].schema).properties.events).items,
+  );
+  const hashDescription: string = deref(eventSchema.properties.hash).description;
   const hashed = (/\{([^}]+)\}/.exec(hashDescription)?.[1] ?? "").split(",").map((f) => f.trim());
   expect(hashed).toContain("prevHash");
   expect(deliveries.responses["204"]).toBeDefined();
@@ -141,7 +165,7 @@ function receiverFromDocument(doc: Json, secrets: Record<string, string>, nowSec
         got.problems.push(`401 ${refused}`);
         return send(401, { error: { code: refused } });
       }
-      const op = hooks.get(url.pathname.slice(base.length));
+      const op = hooks.get(url.pathname.slice(base.length))?.op;
       if (!op || req.method !== "POST") return send(404, { error: { code: "not_found" } });
       const json = JSON.parse(body.toString("utf8"));
       if (op === events) {
