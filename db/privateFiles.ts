@@ -3,15 +3,19 @@
  * 0700 directories, set explicitly so the umask a process was started with does not matter
  * (`npm start` runs under the login's usual 022).
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
-/** Creates the directory (and missing parents, 0700 too) and tightens it if it existed. */
+/**
+ * Creates the directory (and missing parents, 0700 too) and tightens it if it existed. A shared
+ * directory with the sticky bit (/tmp, /var/tmp) is left as it is: it is not ours to close, and
+ * closing it breaks every other program (a file configured straight in /tmp names it as its dir).
+ */
 export function privateDir(path: string): string {
   mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
-  chmodSync(path, PRIVATE_DIR_MODE);
+  if ((statSync(path).mode & 0o1000) === 0) chmodSync(path, PRIVATE_DIR_MODE);
   return path;
 }
 

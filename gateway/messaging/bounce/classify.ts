@@ -119,7 +119,7 @@ export async function classifyBounce(raw: Buffer | string): Promise<BounceReport
   const mail = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true });
   const subject = mail.subject ?? "";
   const from = mail.from?.text ?? "";
-  const contentType = String(mail.headers.get("content-type") && headerValues(mail, "content-type")[0]);
+  const contentType = headerValues(mail, "content-type")[0] ?? "";
   const xFailed = bareAddresses(headerValues(mail, "x-failed-recipients"));
   const reportRecipients = [
     ...addresses(mail.to),
