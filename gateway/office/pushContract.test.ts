@@ -297,6 +297,57 @@ describe("the push contract, stream by stream", () => {
     expect(o.receiver.received.kioskKeys).toEqual(kioskKeySet(gw.ctx.db).keys);
   });
 
+  it("rewinds at once on a 409 gap and holds, naming the conflict, on every other 409 and a foreign head hash", async () => {
+    let answer: ((body: string) => Response) | null = null;
+    const o = office((path, body) => (answer && path.endsWith("/register/events") ? answer(body) : undefined));
+    const gw = await pushingGateway(o.url, { pushHeadCheckMs: 600_000 });
+    o.attach(gw);
+    enrolSome(gw, 5);
+    await until(() => officeEvents(o.db) === 5 && readCursor(gw.ctx.db, EVENTS_CURSOR) === 5, "the first five");
+    // gap: the office lost its copy; only the next event tells (no head check in this test).
+    o.db.sqlite.run("DELETE FROM register_events");
+    enrolSome(gw, 1, 5);
+    await until(() => officeEvents(o.db) === 6, "the refill after a 409 gap");
+    expect(verifyCopy(o.db.db)).toMatchObject({ ok: true, headSeq: 6 });
+    const gaps = o.seen.filter((s) => s.status === 409 && JSON.parse(s.body).events[0]?.seq === 6);
+    expect(gaps).toHaveLength(1);
+
+    const zeros = "0".repeat(64);
+    const sixth = gw.ctx.register.eventsAfter(5, 1)[0];
+    const cases: Array<[string, (body: string) => Response, string]> = [
+      ...(["hash_conflict", "bad_hash", "bad_link"] as const).map(
+        (kind) =>
+          [
+            kind,
+            () =>
+              Response.json(
+                { head_seq: 6, head_hash: sixth.hash, applied: 0, duplicates: 0, problem: { kind, seq: 7 } },
+                { status: 409 },
+              ),
+            `event 7: ${kind}`,
+          ] as [string, (body: string) => Response, string],
+      ),
+      [
+        "foreign head",
+        () => Response.json({ head_seq: 6, head_hash: zeros.replace(/^0/, "f") }),
+        "the office's event 6",
+      ],
+      ["office ahead", () => Response.json({ head_seq: 99, head_hash: zeros }), "holds events up to 99"],
+    ];
+    enrolSome(gw, 2, 6);
+    for (const [name, reply, says] of cases) {
+      answer = reply;
+      const part = await eventually(async () => {
+        const p = await officeSyncPart(gw);
+        return String(p.streams.registerEvents.lastError).includes(says) ? p : undefined;
+      }, name);
+      expect(part.streams.registerEvents, name).toMatchObject({ status: "down", reasonCode: "conflict" });
+      expect(readCursor(gw.ctx.db, EVENTS_CURSOR), name).toBe(6);
+    }
+    answer = null;
+    await until(() => officeEvents(o.db) === 8, "the events once the office agrees again");
+  });
+
   it("keeps pushing events while deliveries and the key set fail, and deliveries while events fail", async () => {
     let failing = new Set(["deliveries", "kiosk-keys"]);
     const o = office((path) =>
