@@ -264,6 +264,39 @@ describe("outbox workers", () => {
     for (const r of release.splice(0)) r();
   });
 
+  it("starts no bulk send while a one-time code is being handed over, and resumes once it is", async () => {
+    setup({ outbox: { pollMs: 60_000 } });
+    const release: Array<() => void> = [];
+    let releaseCode: (() => void) | undefined;
+    const started: string[] = [];
+    const sender = new ScriptedSender("sms", (m) => {
+      started.push(m.id);
+      return new Promise<SendResult>((r) => {
+        if (m.kind === "otp") releaseCode = () => r({ outcome: "sent" });
+        else release.push(() => r({ outcome: "sent" }));
+      });
+    });
+    const waitFor = async (ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    for (let i = 0; i < 2; i++) enqueue({ id: `bulk-${i}`, kind: "correspondence" });
+    const w = worker();
+    w.addSender(sender, { concurrency: 4, perMinute: 0 });
+    w.start();
+    await waitFor(() => release.length === 2);
+    enqueue({ id: "code", kind: "otp" });
+    w.poke();
+    await waitFor(() => releaseCode !== undefined);
+    for (let i = 2; i < 5; i++) enqueue({ id: `bulk-${i}`, kind: "correspondence" });
+    w.poke();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(started).toEqual(["bulk-0", "bulk-1", "code"]); // room for two more, but the code is in flight
+    releaseCode?.();
+    await waitFor(() => started.length === 5);
+    expect(started.slice(3).sort()).toEqual(["bulk-2", "bulk-3"]);
+    for (const r of release.splice(0)) r();
+  });
+
   it("on stop gives back rows it claimed but did not start, and leaves the one in flight leased", async () => {
     setup();
     const ids = [0, 1, 2, 3].map((i) =>

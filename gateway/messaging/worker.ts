@@ -80,12 +80,15 @@ const byUrgency = (a: OutboxRow, b: OutboxRow) =>
 /**
  * A lane sends up to `concurrency` messages at once; one more slot is kept for a one-time code,
  * so a code never waits behind a full lane of bulk letters (the resident stands at the kiosk).
+ * While a code is being handed over, no other message starts: on the SMS lane every hand-over is
+ * a gammu-smsd-inject process writing gammu's SQLite database, and an inject started next to the
+ * code's would compete with it for the database lock and the CPU (bench/sms.ts, docs/benchmarks.md).
  */
 function hasRoomFor(lane: Lane, next: OutboxRow): boolean {
-  if (lane.inFlight.size < lane.concurrency) return true;
-  if (next.priority !== 0 || lane.inFlight.size > lane.concurrency) return false;
-  for (const row of lane.inFlight.values()) if (row.priority === 0) return false;
-  return true;
+  let codeInFlight = false;
+  for (const row of lane.inFlight.values()) if (row.priority === 0) codeInFlight = true;
+  if (next.priority !== 0) return !codeInFlight && lane.inFlight.size < lane.concurrency;
+  return lane.inFlight.size < lane.concurrency || (!codeInFlight && lane.inFlight.size === lane.concurrency);
 }
 
 export class OutboxWorker {

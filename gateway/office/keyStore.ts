@@ -1,12 +1,21 @@
 /** Office keys and seen nonces in SQLite: lookups for the signature check and replay protection. */
-import { eq, lt } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { officeKeys, officeNonces } from "../../db/schema/index.ts";
+import { lt } from "drizzle-orm";
+import { type Db, rawStatement } from "../../db/client.ts";
+import { officeNonces } from "../../db/schema/index.ts";
 import type { KeyLookup } from "./signing.ts";
+
+// Both run for every office request (a bulk pull is a request per page): compiled raw
+// statements, not a drizzle query built per request (bench/sync.ts).
+const KEY = "SELECT secret, client_id AS clientId, revoked_at AS revokedAt FROM office_keys WHERE key_id = ?";
+const NONCE = "INSERT INTO office_nonces (nonce, key_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
 export function keyLookup(db: Db): KeyLookup {
   return (keyId) => {
-    const row = db.select().from(officeKeys).where(eq(officeKeys.keyId, keyId)).get();
+    const row = rawStatement(db, KEY).get(keyId) as {
+      secret: string;
+      clientId: string;
+      revokedAt: string | null;
+    } | null;
     if (!row) return undefined;
     return { secret: row.secret, clientId: row.clientId, revoked: row.revokedAt !== null };
   };
@@ -14,13 +23,7 @@ export function keyLookup(db: Db): KeyLookup {
 
 /** Records a nonce; false when it was already seen (a replay). */
 export function rememberNonce(db: Db, keyId: string, nonce: string, seenAt: string): boolean {
-  const inserted = db
-    .insert(officeNonces)
-    .values({ nonce, keyId, seenAt })
-    .onConflictDoNothing()
-    .returning({ nonce: officeNonces.nonce })
-    .all();
-  return inserted.length === 1;
+  return rawStatement(db, NONCE).run(nonce, keyId, seenAt).changes === 1;
 }
 
 /** Nonces older than the window cannot be replayed anyway (the timestamp check refuses them). */
