@@ -41,3 +41,84 @@ export class DemoClock implements Clock {
     return Math.round(this.offsetMs / 1000);
   }
 }
+
+/** A step of the wall clock the steady clock held back (positive: the wall clock jumped forward). */
+export interface ClockStep {
+  stepMs: number;
+  /** The steady reading just before the step was taken in (the old timeline). */
+  before: Date;
+  /** The wall clock's reading (the new timeline). */
+  after: Date;
+}
+
+export interface SteadyClockOptions {
+  /** Wall clock in ms since the epoch (CLOCK_REALTIME); tests pass their own. */
+  wall?: () => number;
+  /** A monotonic clock in ms (CLOCK_MONOTONIC: NTP steps never move it). */
+  monotonic?: () => number;
+  /** A difference between the wall clock and the monotonic pace larger than this is a step. */
+  toleranceMs?: number;
+}
+
+/**
+ * The production clock. A Pi has no battery clock, so NTP may step the wall clock by hours (a
+ * clock restored from a stale save, an RTC kept in local time) after the gateway started. Time
+ * here advances at the monotonic clock's pace; small differences (NTP slewing) are followed at
+ * once, while a step is held back: `now()` goes on as if nothing happened until the gateway has
+ * moved its stored deadlines (codes, leases, lock windows) by the same amount and calls
+ * `takeStep()` (see services/takeClockStep.ts). So a step never expires or unlocks anything,
+ * and readings never go backwards except through a recorded step.
+ */
+export class SteadyClock implements Clock {
+  private readonly wall: () => number;
+  private readonly monotonic: () => number;
+  private readonly toleranceMs: number;
+  private anchorWall: number;
+  private anchorMono: number;
+  private last: number;
+
+  constructor(options: SteadyClockOptions = {}) {
+    this.wall = options.wall ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.toleranceMs = options.toleranceMs ?? 2_000;
+    this.anchorWall = this.wall();
+    this.anchorMono = this.monotonic();
+    this.last = this.anchorWall;
+  }
+
+  private steady(): number {
+    return this.anchorWall + (this.monotonic() - this.anchorMono);
+  }
+
+  now(): Date {
+    const wall = this.wall();
+    const steady = this.steady();
+    if (Math.abs(wall - steady) <= this.toleranceMs) {
+      this.anchorWall = wall;
+      this.anchorMono = this.monotonic();
+    }
+    const reading = Math.abs(wall - steady) <= this.toleranceMs ? wall : steady;
+    this.last = Math.max(this.last, reading);
+    return new Date(this.last);
+  }
+
+  /** Milliseconds on the monotonic clock, for measuring durations in memory. */
+  monotonicMs(): number {
+    return this.monotonic();
+  }
+
+  /** The step the wall clock made that `now()` is holding back, if any. */
+  pendingStep(): ClockStep | null {
+    const wall = this.wall();
+    const steady = this.steady();
+    if (Math.abs(wall - steady) <= this.toleranceMs) return null;
+    return { stepMs: wall - steady, before: new Date(Math.max(this.last, steady)), after: new Date(wall) };
+  }
+
+  /** Follows the wall clock again after the step's deadlines were moved; `now()` may then go back. */
+  takeStep(): void {
+    this.anchorWall = this.wall();
+    this.anchorMono = this.monotonic();
+    this.last = Math.min(this.last, this.anchorWall);
+  }
+}

@@ -356,6 +356,13 @@ export const configSchema = z.object({
       version: z.string().default("2021-08-v1"),
     })
     .prefault({}),
+  /** The system clock (a Pi has no battery clock; see SteadyClock in gateway/clock.ts). */
+  clock: z
+    .object({
+      /** A jump of the wall clock larger than this is a step: taken in with the stored deadlines moved. */
+      stepToleranceSeconds: z.coerce.number().min(0.5).max(3600).default(2),
+    })
+    .prefault({}),
   /** The data directory's disk (an SD card on a Pi): health turns degraded below this much free space. */
   disk: z
     .object({

@@ -9,7 +9,8 @@ import { integrityCheck, openDb } from "../db/client.ts";
 import { writePrivateFile } from "../db/privateFiles.ts";
 import { owners } from "../db/schema/index.ts";
 import { createApp, createOfficeApp } from "./app.ts";
-import { type Clock, DemoClock, systemClock } from "./clock.ts";
+import { type Clock, DemoClock, SteadyClock } from "./clock.ts";
+import { startClockWatch } from "./clockWatch.ts";
 import type { Config } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
@@ -27,6 +28,7 @@ import { importOwners } from "./services/importOwners.ts";
 import { KioskSessions } from "./services/kioskSessions.ts";
 import { listOfficeAlerts } from "./services/listOfficeAlerts.ts";
 import { ConsentRegister } from "./services/register.ts";
+import { lastClockStep } from "./services/takeClockStep.ts";
 import { assertNoDemoLeftovers } from "./startup/demoLeftovers.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
@@ -50,7 +52,12 @@ export interface StartOptions {
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const baseClock = options.clock ?? systemClock;
+  // Production time: the wall clock at the monotonic clock's pace, a step of it taken in by the
+  // clock watch below (a Pi has no battery clock; NTP may step it by hours after the start).
+  const steadyClock = options.clock
+    ? undefined
+    : new SteadyClock({ toleranceMs: config.clock.stepToleranceSeconds * 1000 });
+  const baseClock = options.clock ?? (steadyClock as Clock);
   // The demo's clock can be moved forward (POST /dev/clock); production runs on the given clock.
   const demoClock = config.demo ? new DemoClock(baseClock) : undefined;
   const clock = demoClock ?? baseClock;
@@ -114,9 +121,15 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   void timeSync.check(); // learn the answer before the first enrolment, not only on /healthz
   health.register("clock", async () => {
     const state = await timeSync.check();
+    const lastStep = lastClockStep(core);
     return state.synchronized
-      ? { status: "ok", source: state.source }
-      : { status: "degraded", source: state.source, action: "check the network and systemd-timesyncd (timedatectl)" };
+      ? { status: "ok", source: state.source, lastStep }
+      : {
+          status: "degraded",
+          source: state.source,
+          lastStep,
+          action: "check the network and systemd-timesyncd (timedatectl)",
+        };
   });
 
   if (config.demo && database.db.select({ id: owners.id }).from(owners).limit(1).all().length === 0) {
@@ -124,6 +137,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   }
 
   const parts: Stoppable[] = [];
+  if (steadyClock) parts.push(startClockWatch(core, steadyClock, ctx.kioskSessions));
   parts.push(startHousekeeping(ctx));
   parts.push(...startOffice(ctx).stops);
   const receiptsPart = await startReceipts(ctx);

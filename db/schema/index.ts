@@ -1,4 +1,5 @@
 export * from "./bounces.ts";
+export * from "./clock.ts";
 export * from "./contacts.ts";
 export * from "./correspondence.ts";
 export * from "./flats.ts";

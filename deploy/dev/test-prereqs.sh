@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(chromium fonts-dejavu-core gammu gammu-smsd libdbd-sqlite3 socat sqlite3 strace openssl dovecot-imapd qemu-user libc6-arm64-cross shellcheck systemd cage xwayland
-  debootstrap systemd-container qemu-user-static binfmt-support postgresql)
+  debootstrap systemd-container qemu-user-static binfmt-support postgresql faketime)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

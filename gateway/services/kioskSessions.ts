@@ -50,6 +50,11 @@ export class KioskSessions {
     return session;
   }
 
+  /** A clock step was taken in: idle ends move with it, so a step neither ends nor stretches a visit. */
+  shift(stepMs: number): void {
+    for (const session of this.sessions.values()) session.expiresAt += stepMs;
+  }
+
   end(token: string): void {
     this.sessions.delete(token);
   }

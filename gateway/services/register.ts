@@ -62,7 +62,7 @@ export class ConsentRegister {
 
   private statements?: ReturnType<ConsentRegister["prepareStatements"]>;
   private headTx?: DbOrTx;
-  private head?: { seq: number; hash: string };
+  private head?: { seq: number; hash: string; occurredAt: string };
   /**
    * Current state is derived incrementally: events appended since the last fold wait in `pending`
    * (they may belong to a transaction that rolls back), and a fold only trusts them when the
@@ -79,7 +79,7 @@ export class ConsentRegister {
     const { db } = this.deps;
     return {
       head: db
-        .select({ seq: registerEvents.seq, hash: registerEvents.hash })
+        .select({ seq: registerEvents.seq, hash: registerEvents.hash, occurredAt: registerEvents.occurredAt })
         .from(registerEvents)
         .orderBy(desc(registerEvents.seq))
         .limit(1)
@@ -158,13 +158,17 @@ export class ConsentRegister {
     return { firstBadSeq: record.firstBadSeq, headSeq: record.headSeq };
   }
 
-  /** Appends an event inside `tx` (the caller's transaction, with its outbox rows). */
+  /**
+   * Appends an event inside `tx` (the caller's transaction, with its outbox rows). An event is
+   * never dated before its predecessor: after the system clock stepped back (recorded in
+   * clock_steps), events keep the predecessor's time until the clock catches up.
+   */
   append(
     tx: DbOrTx,
     body: ConsentEventBody,
     flatCode: string,
     ownerId: string | null,
-    occurredAt: string = this.deps.clock.now().toISOString(),
+    at: string = this.deps.clock.now().toISOString(),
   ): ConsentEvent {
     if (!this.health.ok) {
       throw new KioskError("REGISTER_BROKEN", `register chain broken at seq ${this.health.firstBadSeq}`);
@@ -177,6 +181,7 @@ export class ConsentRegister {
     const head = this.headTx === tx && tx !== this.deps.db ? this.head : statements.head.get();
     // An empty register derives to nothing: start folding from the first event.
     if (!head && !this.derived) this.derived = { seq: 0, hash: GENESIS_HASH, at: -Infinity, states: new Map() };
+    const occurredAt = head && head.occurredAt > at ? head.occurredAt : at;
     const payload = canonicalJson(body.payload);
     const event = {
       type: body.type,
@@ -191,7 +196,7 @@ export class ConsentRegister {
     event.hash = hashWithCanonicalPayload(event, payload);
     statements.insert.run(event.seq, event.type, flatCode, ownerId, payload, occurredAt, event.prevHash, event.hash);
     this.headTx = tx;
-    this.head = { seq: event.seq, hash: event.hash };
+    this.head = { seq: event.seq, hash: event.hash, occurredAt };
     this.keepForFold(event);
     if (this.health.ok) {
       this.health.events++;
