@@ -4,10 +4,10 @@
  * the way NTP steps the clock of a Pi that booted without network. CLOCK_MONOTONIC is left alone
  * (FAKETIME_DONT_FAKE_MONOTONIC=1), as it is in a real step.
  */
-import { Database } from "bun:sqlite";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { openForeignSqlite } from "../db/client.ts";
 import { codeSentTo, type GatewayProcess, startGatewayProcess } from "../kiosk-ui/e2e/harness.ts";
 
 const LIBFAKETIME = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"]
@@ -140,7 +140,7 @@ describe("a wall clock that jumps (libfaketime on the real gateway)", () => {
     await step("-2h", -7_200);
     const after = await enrolFlat(3, "ewa.lis@example.pl");
 
-    const db = new Database(join(g.dataDir, "gateway.sqlite"), { readonly: true });
+    const db = openForeignSqlite(join(g.dataDir, "gateway.sqlite"), { readonly: true });
     try {
       const events = db.query("SELECT seq, occurred_at AS at FROM register_events ORDER BY seq").all() as Array<{
         seq: number;
