@@ -40,7 +40,12 @@ export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logge
     if (err instanceof HubError) {
       return c.json({ error: { code: err.code, message: err.message, ...err.details } }, STATUS[err.code]);
     }
-    deps.logger.error({ err: { name: err.name, message: err.message } }, "request failed");
+    // A failed query's message carries its parameters (personal data): log the database's own reason only.
+    const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+    deps.logger.error(
+      { err: { name: err.name, reason: cause?.message ?? err.message.slice(0, 200), code: cause?.code } },
+      "request failed",
+    );
     return c.json({ error: { code: "internal", message: "the hub could not answer; it is logged" } }, 500);
   });
   return app;

@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         [
           `kiosk ${kioskId} of ${cooperativeId}: push key issued (the secret is shown only now)`,
-          "Put this into the kiosk's configuration (/etc/ekorespondencja/config.json):",
+          "Put this into the kiosk's configuration (/etc/e-korespondencja/config.json):",
           JSON.stringify({ kioskId, office: { url, keyId: key.keyId, secret: key.secret } }, null, 2),
         ].join("\n"),
       );

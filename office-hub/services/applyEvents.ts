@@ -131,6 +131,11 @@ export async function applyEvents(
         });
     }
     if (accepted.length > 0) {
+      // The kiosk's row is already ours; move its head before taking the shared lock below.
+      await tx
+        .update(kiosks)
+        .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: sql`now()` })
+        .where(eq(kiosks.id, input.kioskId));
       // The cooperative's row lock orders coop_seq by commit and makes the flat decisions atomic.
       const [coop] = await tx
         .update(cooperatives)
@@ -144,7 +149,12 @@ export async function applyEvents(
         for (const w of await tx
           .select()
           .from(flatWinners)
-          .where(and(eq(flatWinners.cooperativeId, input.cooperativeId), inArray(flatWinners.flatCode, flats))))
+          .where(
+            and(
+              eq(flatWinners.cooperativeId, input.cooperativeId),
+              sql`${flatWinners.flatCode} IN (SELECT jsonb_array_elements_text(${JSON.stringify(flats)}::text::jsonb))`,
+            ),
+          ))
           winners.set(w.flatCode, { kioskId: w.kioskId, seq: w.seq, appliedAt: w.appliedAt });
       }
       const changed = new Set<string>();
@@ -176,45 +186,44 @@ export async function applyEvents(
           }
         }
         return {
-          cooperativeId: input.cooperativeId,
-          coopSeq: firstSeq + i,
-          kioskId: input.kioskId,
+          cooperative_id: input.cooperativeId,
+          coop_seq: firstSeq + i,
+          kiosk_id: input.kioskId,
           seq: e.seq,
           type: e.type,
-          flatCode: e.flatCode,
-          ownerId: e.ownerId,
+          flat_code: e.flatCode,
+          owner_id: e.ownerId,
           payload: e.canonicalPayload,
-          occurredAt: e.occurredAt,
-          appliedAt: e.appliedAt,
-          prevHash: e.prevHash,
+          occurred_at: e.occurredAt,
+          applied_at: e.appliedAt,
+          prev_hash: e.prevHash,
           hash: e.hash,
           conflict,
         };
       });
-      await tx.insert(registerEvents).values(rows);
-      if (changed.size > 0) {
-        await tx
-          .insert(flatWinners)
-          .values(
-            [...changed].map((flatCode) => ({
-              cooperativeId: input.cooperativeId,
-              flatCode,
-              ...winners.get(flatCode)!,
-            })),
-          )
-          .onConflictDoUpdate({
-            target: [flatWinners.cooperativeId, flatWinners.flatCode],
-            set: {
-              kioskId: sql`excluded.kiosk_id`,
-              seq: sql`excluded.seq`,
-              appliedAt: sql`excluded.applied_at`,
-            },
-          });
-      }
-      await tx
-        .update(kiosks)
-        .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: sql`now()` })
-        .where(eq(kiosks.id, input.kioskId));
+      const decided = [...changed].map((flatCode) => {
+        const w = winners.get(flatCode)!;
+        return { flat_code: flatCode, kiosk_id: w.kioskId, seq: w.seq, applied_at: w.appliedAt };
+      });
+      // One JSON parameter instead of 13 per row (PostgreSQL unpacks it far faster than it binds
+      // thousands), and the events and the flat decisions in one statement: one round trip under the lock.
+      await tx.execute(sql`
+        WITH stored AS (
+          INSERT INTO register_events (cooperative_id, coop_seq, kiosk_id, seq, type, flat_code, owner_id, payload,
+            occurred_at, applied_at, prev_hash, hash, conflict)
+          SELECT cooperative_id, coop_seq, kiosk_id, seq, type, flat_code, owner_id, payload,
+            occurred_at, applied_at, prev_hash, hash, conflict
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS x(cooperative_id text, coop_seq bigint,
+            kiosk_id text, seq bigint, type text, flat_code text, owner_id text, payload text, occurred_at text,
+            applied_at text, prev_hash text, hash text, conflict jsonb)
+          RETURNING 1
+        )
+        INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id, seq, applied_at)
+        SELECT ${input.cooperativeId}, flat_code, kiosk_id, seq, applied_at
+        FROM jsonb_to_recordset(${JSON.stringify(decided)}::text::jsonb) AS x(flat_code text, kiosk_id text, seq bigint, applied_at text)
+        WHERE (SELECT count(*) FROM stored) > 0
+        ON CONFLICT (cooperative_id, flat_code) DO UPDATE
+          SET kiosk_id = excluded.kiosk_id, seq = excluded.seq, applied_at = excluded.applied_at`);
     }
     return {
       applied: accepted.length,

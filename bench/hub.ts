@@ -1,0 +1,188 @@
+/**
+ * `npx bun bench/hub.ts`: the office hub's intake on PostgreSQL, against a reference in the same run.
+ *  1. 20 simulated kiosks push 10,000 register events each (sealed hash chains, signed batches of
+ *     500 over HTTP, all kiosks at once) into the hub running as its own process, vs raw batched
+ *     INSERTs of the same rows (same columns, keys and indexes, same batch size and number of
+ *     writers) into the same PostgreSQL. Interleaved rounds; prints events/s and the median
+ *     ratio (target ≥ 0.5).
+ *  2. How the time grows from 1 to 20 kiosks (10,000 events each), with the raw reference beside.
+ * Needs PostgreSQL 15 binaries (deploy/dev/test-prereqs.sh); starts its own server in a temp dir.
+ */
+import { SQL } from "bun";
+import { canonicalJson, GENESIS_HASH, seal } from "../gateway/domain/registerEvents.ts";
+import { signRequest } from "../gateway/office/signing.ts";
+import { openHubDb } from "../office-hub/db/client.ts";
+import { addCooperative, provisionKiosk } from "../office-hub/services/provision.ts";
+import { hubCli, startHubProcess } from "../office-hub/testing/hubProcess.ts";
+import { createDatabase, startTestPostgres } from "../office-hub/testing/postgres.ts";
+import { benchMachine, loadLine, ratioSummary } from "./machine.ts";
+
+const machine = benchMachine("hub");
+const KIOSKS = 20;
+const EVENTS = 10_000;
+const BATCH = 500;
+const ROUNDS = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
+
+const pg = await startTestPostgres({ fsync: true });
+const url = await createDatabase(pg, "hub");
+const setup = hubCli(url, ["setup"]);
+if (setup.status !== 0) throw new Error(setup.stderr);
+const hub = await startHubProcess(url);
+const { db, close } = openHubDb(url, 4);
+const raw = new SQL({ url, max: KIOSKS });
+await raw.unsafe(`CREATE TABLE raw_events (LIKE register_events INCLUDING ALL)`);
+
+process.on("exit", () => {
+  hub.child.kill("SIGKILL");
+});
+
+type Sealed = ReturnType<typeof seal>;
+
+/** One kiosk's chain: enrolments, contact updates and withdrawals over 500 flats of its building. */
+function chain(kiosk: number, count: number): Sealed[] {
+  const events: Sealed[] = [];
+  let prevHash = GENESIS_HASH;
+  const start = Date.parse("2026-03-02T08:00:00Z");
+  for (let seq = 1; seq <= count; seq++) {
+    const flat = `B${kiosk}-${String(seq % 500).padStart(3, "0")}`;
+    const withdraw = seq % 17 === 0;
+    const event = seal({
+      seq,
+      type: withdraw ? "withdrawn" : seq % 3 === 0 ? "contacts_updated" : "enrolled",
+      flatCode: flat,
+      ownerId: `O-${kiosk}-${seq % 500}`,
+      payload: withdraw
+        ? { channels: "all", via: "kiosk" }
+        : {
+            email: `mieszkaniec${seq}@example.pl`,
+            mobile: `+48600${String(seq).padStart(6, "0")}`,
+            channels: ["email", "sms"],
+            consentVersion: "2021-1",
+            kioskId: `K${kiosk}`,
+            language: "pl",
+          },
+      occurredAt: new Date(start + seq * 1000).toISOString(),
+      prevHash,
+    } as never);
+    prevHash = event.hash;
+    events.push(event);
+  }
+  return events;
+}
+
+console.log(`[hub] sealing ${KIOSKS} chains of ${EVENTS} events…`);
+const chains = Array.from({ length: KIOSKS }, (_, k) => chain(k, EVENTS));
+/** The request bodies as the gateway sends them (listRegisterEvents' JSON). */
+const bodies = chains.map((events) => {
+  const out: string[] = [];
+  for (let i = 0; i < events.length; i += BATCH) {
+    const page = events.slice(i, i + BATCH);
+    out.push(JSON.stringify({ events: page, next_cursor: page[page.length - 1].seq, head_seq: events.length }));
+  }
+  return out;
+});
+
+let roundNo = 0;
+
+async function pushThroughHub(kiosks: number): Promise<number> {
+  roundNo++;
+  const coop = `coop-${roundNo}`;
+  await addCooperative({ db }, { id: coop, name: coop });
+  const keys = [];
+  for (let k = 0; k < kiosks; k++)
+    keys.push(await provisionKiosk({ db }, { cooperativeId: coop, kioskId: `r${roundNo}-k${k}` }));
+  const target = new URL(`${hub.url}/push/v1/register/events`);
+  const started = performance.now();
+  await Promise.all(
+    keys.map(async (key, k) => {
+      for (const body of bodies[k]) {
+        const headers = signRequest(key, { method: "POST", pathWithQuery: target.pathname, body }, Date.now() / 1000);
+        const res = await fetch(target, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body,
+        });
+        const answer = (await res.json()) as { applied: number; head_seq: number };
+        if (res.status !== 200 || answer.applied !== BATCH)
+          throw new Error(`hub answered ${res.status}: ${JSON.stringify(answer)}`);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function rawInserts(kiosks: number): Promise<number> {
+  roundNo++;
+  const coop = `raw-${roundNo}`;
+  let coopSeq = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: kiosks }, async (_, k) => {
+      const events = chains[k];
+      for (let i = 0; i < events.length; i += BATCH) {
+        const rows = events.slice(i, i + BATCH).map((e) => ({
+          cooperative_id: coop,
+          coop_seq: ++coopSeq,
+          kiosk_id: `r${roundNo}-k${k}`,
+          seq: e.seq,
+          type: e.type,
+          flat_code: e.flatCode,
+          owner_id: e.ownerId,
+          payload: canonicalJson(e.payload),
+          occurred_at: e.occurredAt,
+          applied_at: e.occurredAt,
+          prev_hash: e.prevHash,
+          hash: e.hash,
+        }));
+        await raw`INSERT INTO raw_events ${raw(rows)}`;
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+async function verifyStored(kiosks: number): Promise<void> {
+  const [row] =
+    await raw`SELECT count(*)::int AS n FROM register_events WHERE cooperative_id = ${`coop-${roundNo - 1}`} OR cooperative_id = ${`coop-${roundNo}`}`;
+  if (row.n !== kiosks * EVENTS) throw new Error(`expected ${kiosks * EVENTS} events stored, found ${row.n}`);
+}
+
+const perSecond = (events: number, ms: number) => Math.round(events / (ms / 1000));
+
+console.log(`[hub] ${KIOSKS} kiosks × ${EVENTS} events, batches of ${BATCH}, ${ROUNDS} interleaved rounds`);
+const ratios: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const hubFirst = r % 2 === 0;
+  let hubMs: number;
+  let rawMs: number;
+  if (hubFirst) {
+    hubMs = await pushThroughHub(KIOSKS);
+    await verifyStored(KIOSKS);
+    rawMs = await rawInserts(KIOSKS);
+  } else {
+    rawMs = await rawInserts(KIOSKS);
+    hubMs = await pushThroughHub(KIOSKS);
+    await verifyStored(KIOSKS);
+  }
+  const total = KIOSKS * EVENTS;
+  ratios.push(rawMs / hubMs);
+  console.log(
+    `[hub] round ${r + 1}: hub ${perSecond(total, hubMs)} events/s (${(hubMs / 1000).toFixed(1)} s), raw inserts ${perSecond(total, rawMs)} events/s (${(rawMs / 1000).toFixed(1)} s), ratio ${(rawMs / hubMs).toFixed(2)} ${machine.tag}`,
+  );
+}
+const summary = ratioSummary(ratios);
+console.log(`[hub] hub / raw batched inserts: ${summary.text} (target ≥ 0.5) ${machine.tag}`);
+
+console.log("[hub] growth from 1 to 20 kiosks (10,000 events each):");
+for (const kiosks of [1, 2, 5, 10, 20]) {
+  const hubMs = await pushThroughHub(kiosks);
+  const rawMs = await rawInserts(kiosks);
+  console.log(
+    `[hub]   ${String(kiosks).padStart(2)} kiosks: ${(hubMs / 1000).toFixed(2)} s, ${perSecond(kiosks * EVENTS, hubMs)} events/s (raw ${(rawMs / 1000).toFixed(2)} s, ratio ${(rawMs / hubMs).toFixed(2)}) ${machine.tag}`,
+  );
+}
+console.log(`[hub] ${loadLine()}`);
+await raw.close();
+await close();
+await hub.stop();
+await pg.stop();
