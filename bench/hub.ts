@@ -32,8 +32,11 @@ const { db, close } = openHubDb(url, 4);
 const raw = new SQL({ url, max: KIOSKS });
 await raw.unsafe(`CREATE TABLE raw_events (LIKE register_events INCLUDING ALL)`);
 
+let finished = false;
 process.on("exit", () => {
   hub.child.kill("SIGKILL");
+  // A bench that failed half-way must not leave its PostgreSQL running.
+  if (!finished) pg.stopNow();
 });
 
 type Sealed = ReturnType<typeof seal>;
@@ -77,15 +80,23 @@ const bodies = chains.map((events) => {
   const out: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) {
     const page = events.slice(i, i + BATCH);
-    out.push(JSON.stringify({ events: page, next_cursor: page[page.length - 1].seq, head_seq: events.length }));
+    out.push(
+      JSON.stringify({
+        events: page,
+        next_cursor: page[page.length - 1].seq,
+        head_seq: events.length,
+        has_more: i + BATCH < events.length,
+      }),
+    );
   }
   return out;
 });
 
 let roundNo = 0;
 
-async function pushThroughHub(kiosks: number): Promise<number> {
+async function pushThroughHub(kiosks: number): Promise<{ ms: number; coop: string }> {
   roundNo++;
+  const round = roundNo;
   const coop = `coop-${roundNo}`;
   await addCooperative({ db }, { id: coop, name: coop });
   const keys = [];
@@ -96,7 +107,12 @@ async function pushThroughHub(kiosks: number): Promise<number> {
   await Promise.all(
     keys.map(async (key, k) => {
       for (const body of bodies[k]) {
-        const headers = signRequest(key, { method: "POST", pathWithQuery: target.pathname, body }, Date.now() / 1000);
+        const kioskId = `r${round}-k${k}`;
+        const headers = signRequest(
+          key,
+          { method: "POST", pathWithQuery: target.pathname, body, kioskId },
+          Date.now() / 1000,
+        );
         const res = await fetch(target, {
           method: "POST",
           headers: { ...headers, "content-type": "application/json" },
@@ -108,7 +124,7 @@ async function pushThroughHub(kiosks: number): Promise<number> {
       }
     }),
   );
-  return performance.now() - started;
+  return { ms: performance.now() - started, coop };
 }
 
 async function rawInserts(kiosks: number): Promise<number> {
@@ -141,9 +157,8 @@ async function rawInserts(kiosks: number): Promise<number> {
   return performance.now() - started;
 }
 
-async function verifyStored(kiosks: number): Promise<void> {
-  const [row] =
-    await raw`SELECT count(*)::int AS n FROM register_events WHERE cooperative_id = ${`coop-${roundNo - 1}`} OR cooperative_id = ${`coop-${roundNo}`}`;
+async function verifyStored(kiosks: number, coop: string): Promise<void> {
+  const [row] = await raw`SELECT count(*)::int AS n FROM register_events WHERE cooperative_id = ${coop}`;
   if (row.n !== kiosks * EVENTS) throw new Error(`expected ${kiosks * EVENTS} events stored, found ${row.n}`);
 }
 
@@ -156,13 +171,15 @@ for (let r = 0; r < ROUNDS; r++) {
   let hubMs: number;
   let rawMs: number;
   if (hubFirst) {
-    hubMs = await pushThroughHub(KIOSKS);
-    await verifyStored(KIOSKS);
+    const pushed = await pushThroughHub(KIOSKS);
+    await verifyStored(KIOSKS, pushed.coop);
+    hubMs = pushed.ms;
     rawMs = await rawInserts(KIOSKS);
   } else {
     rawMs = await rawInserts(KIOSKS);
-    hubMs = await pushThroughHub(KIOSKS);
-    await verifyStored(KIOSKS);
+    const pushed = await pushThroughHub(KIOSKS);
+    await verifyStored(KIOSKS, pushed.coop);
+    hubMs = pushed.ms;
   }
   const total = KIOSKS * EVENTS;
   ratios.push(rawMs / hubMs);
@@ -175,7 +192,8 @@ console.log(`[hub] hub / raw batched inserts: ${summary.text} (target ≥ 0.5) $
 
 console.log("[hub] growth from 1 to 20 kiosks (10,000 events each):");
 for (const kiosks of [1, 2, 5, 10, 20]) {
-  const hubMs = await pushThroughHub(kiosks);
+  const { ms: hubMs, coop } = await pushThroughHub(kiosks);
+  await verifyStored(kiosks, coop);
   const rawMs = await rawInserts(kiosks);
   console.log(
     `[hub]   ${String(kiosks).padStart(2)} kiosks: ${(hubMs / 1000).toFixed(2)} s, ${perSecond(kiosks * EVENTS, hubMs)} events/s (raw ${(rawMs / 1000).toFixed(2)} s, ratio ${(rawMs / hubMs).toFixed(2)}) ${machine.tag}`,
@@ -186,3 +204,4 @@ await raw.close();
 await close();
 await hub.stop();
 await pg.stop();
+finished = true;

@@ -1,10 +1,17 @@
-/** What kiosks push: their key set, register events and delivery changes (office.url = <hub>/push/v1). */
+/**
+ * What kiosks push: their key set, register events and delivery changes (office.url = <hub>/push/v1),
+ * checked against the push contract's own schemas (gateway/office/pushContract.ts).
+ */
 import { Hono } from "hono";
 import type * as z from "zod";
+import {
+  deliveriesPushBodySchema,
+  eventsPushBodySchema,
+  kioskKeysPushBodySchema,
+} from "../../gateway/office/pushContract.ts";
 import type { HubEnv } from "../auth.ts";
 import type { HubDb } from "../db/client.ts";
 import { HubError } from "../errors.ts";
-import { deliveriesBody, eventsBody, kioskKeysBody } from "../pushBodies.ts";
 import { applyDeliveries } from "../services/applyDeliveries.ts";
 import { applyEvents } from "../services/applyEvents.ts";
 import { storeKioskKeys } from "../services/storeKioskKeys.ts";
@@ -28,12 +35,12 @@ export function pushRoutes(deps: { db: HubDb }) {
   const app = new Hono<HubEnv>();
   app.post("/kiosk-keys", async (c) => {
     const { kioskId } = c.get("principal");
-    const body = parse(kioskKeysBody, c.get("body"));
+    const body = parse(kioskKeysPushBodySchema, c.get("body"));
     return c.json(await storeKioskKeys(deps, { kioskId: kioskId!, keys: body.keys }));
   });
   app.post("/register/events", async (c) => {
     const { kioskId, cooperativeId } = c.get("principal");
-    const body = parse(eventsBody, c.get("body"));
+    const body = parse(eventsPushBodySchema, c.get("body"));
     const answer = await applyEvents(deps, { kioskId: kioskId!, cooperativeId, events: body.events });
     if (!answer.problem) return c.json(answer);
     const { kind, kiosk, seq, expected, found } = answer.problem;
@@ -45,7 +52,7 @@ export function pushRoutes(deps: { db: HubDb }) {
   });
   app.post("/deliveries", async (c) => {
     const { kioskId, cooperativeId } = c.get("principal");
-    const body = parse(deliveriesBody, c.get("body"));
+    const body = parse(deliveriesPushBodySchema, c.get("body"));
     return c.json(await applyDeliveries(deps, { kioskId: kioskId!, cooperativeId, changes: body.changes }));
   });
   return app;

@@ -3,9 +3,11 @@
  * not stored twice. New rows get the cooperative's next delivery numbers for the office feed.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
 import { cooperatives, deliveries, kiosks } from "../db/schema.ts";
-import type { PushedDelivery } from "../pushBodies.ts";
+
+type PushedDelivery = DeliveriesPushBody["changes"][number];
 
 export interface ApplyDeliveriesAnswer {
   applied: number;

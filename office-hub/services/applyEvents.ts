@@ -13,9 +13,11 @@ import {
   hashWithCanonicalPayload,
   type UnsealedEvent,
 } from "../../gateway/domain/registerEvents.ts";
+import type { EventsPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
 import { chainBreaks, cooperatives, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
-import type { PushedEvent } from "../pushBodies.ts";
+
+type PushedEvent = EventsPushBody["events"][number];
 
 export type ProblemKind = "gap" | "hash_conflict" | "bad_hash" | "bad_link";
 

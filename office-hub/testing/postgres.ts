@@ -16,6 +16,8 @@ export interface TestPostgres {
   port: number;
   dir: string;
   stop(): Promise<void>;
+  /** The same, synchronously (for process exit handlers). */
+  stopNow(): void;
 }
 
 export function freePort(): Promise<number> {
@@ -108,15 +110,19 @@ export async function startTestPostgres(options: { fsync?: boolean } = {}): Prom
     throw new Error(`postgres did not start: ${start.stderr || start.stdout}`);
   }
   let stopped = false;
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    asPostgres([join(POSTGRES_BIN, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]);
+    rmSync(dir, { recursive: true, force: true });
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dir,
+    stopNow,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      asPostgres([join(POSTGRES_BIN, "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]);
-      rmSync(dir, { recursive: true, force: true });
+      stopNow();
     },
   };
 }
