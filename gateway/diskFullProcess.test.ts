@@ -180,11 +180,16 @@ describe("a data disk that fills during a bulk send", () => {
     expect(smsBefore).toBeLessThan(SMS); // some SMS still to inject into gammu's database
 
     fillDisk();
+    // the outbox's own failed writes turn health down, before any resident tries anything
+    let health = 0;
+    for (let i = 0; i < 100 && health !== 503; i++) {
+      health = (await fetch(`${url}/healthz`)).status;
+      if (health !== 503) await sleep(100);
+    }
+    expect(health).toBe(503);
     const refused = await identify();
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("OUT_OF_SERVICE");
-    const health = await fetch(`${url}/healthz`);
-    expect(health.status).toBe(503);
     // a while on a full disk: the outbox, gammu-smsd-inject and gammu-smsd all fail to write
     await sleep(6_000);
     expect(child?.exitCode, output).toBeNull();

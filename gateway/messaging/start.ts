@@ -16,7 +16,7 @@ import { OutboxWorker } from "./worker.ts";
 
 export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): Promise<void> {
   const { config, logger } = ctx;
-  const worker = new OutboxWorker(ctx);
+  const worker = new OutboxWorker(ctx, { onWriteFailure: (err) => ctx.disk.noteFailure(err) });
   ctx.outbox = worker;
 
   let target = { host: config.email.host, port: config.email.port };

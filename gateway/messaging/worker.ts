@@ -29,6 +29,8 @@ export interface WorkerOptions {
   owner?: string;
   /** Jitter source (tests pass a fixed one). */
   random?: () => number;
+  /** Told of every write that failed (the gateway's disk watch turns health down on a full disk). */
+  onWriteFailure?: (err: unknown) => void;
 }
 
 export interface SenderOptions {
@@ -105,6 +107,7 @@ export class OutboxWorker {
   private flush: ReturnType<typeof setTimeout> | undefined;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  private readonly onWriteFailure: (err: unknown) => void;
   /** Clock time of the last scan for expired rows and expired leases (both need not run every pass). */
   private lastScan = Number.NEGATIVE_INFINITY;
 
@@ -114,6 +117,7 @@ export class OutboxWorker {
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.random = options.random ?? Math.random;
+    this.onWriteFailure = options.onWriteFailure ?? (() => {});
   }
 
   /** Plugs a channel in (the SMS bridge registers itself here too). */
@@ -160,6 +164,7 @@ export class OutboxWorker {
       } catch (err) {
         // e.g. the database is busy: the poll (or the next completion) tries again
         this.deps.logger.error({ err }, "outbox pass failed");
+        this.onWriteFailure(err);
       }
     });
   }
@@ -273,6 +278,7 @@ export class OutboxWorker {
     } catch (err) {
       // Its savepoint rolled back; the leases expire and the messages go again (same ids).
       deps.logger.error({ err, count: sent.length }, "recording sent messages failed");
+      this.onWriteFailure(err);
     }
   }
 
@@ -312,6 +318,7 @@ export class OutboxWorker {
     } catch (err) {
       // Its savepoint rolled back; the row keeps its lease and is retried after it expires.
       deps.logger.error({ err, messageId: change.messageId, status: change.status }, "recording a delivery failed");
+      this.onWriteFailure(err);
     }
   }
 
