@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { GatewayContext } from "./context.ts";
 import { KioskError } from "./errors.ts";
+import { errorCodeFor } from "./office/contract/errors.ts";
 import { allowedHostsOnly } from "./routes/allowedHosts.ts";
 import { bodyCap } from "./routes/bodyCap.ts";
 import { browserHardening, consoleCsrf } from "./routes/browserHardening.ts";
@@ -42,7 +43,13 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
     if (err instanceof KioskError) {
       if (err.status >= 500) ctx.logger.error({ err, code: err.code, path: c.req.path }, "request failed");
       return c.json(
-        { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+        {
+          error: {
+            code: errorCodeFor(c.req.path, err.code),
+            message: err.message,
+            ...(err.details ? { details: err.details } : {}),
+          },
+        },
         err.status as ContentfulStatusCode,
       );
     }
@@ -50,7 +57,7 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
       const status = err.status;
       const code =
         status === 401 ? "UNAUTHORIZED" : status === 404 ? "NOT_FOUND" : status < 500 ? "BAD_REQUEST" : "INTERNAL";
-      return c.json({ error: { code, message: err.message || code } }, status);
+      return c.json({ error: { code: errorCodeFor(c.req.path, code), message: err.message || code } }, status);
     }
     if (ctx.disk.noteFailure(err)) {
       // Nothing was committed; the kiosk shows its out-of-service screen until space is freed.
@@ -58,7 +65,7 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
       return c.json(
         {
           error: {
-            code: "OUT_OF_SERVICE",
+            code: errorCodeFor(c.req.path, "OUT_OF_SERVICE"),
             message: "out of service: the kiosk's storage is full; please ask at the office",
           },
         },
@@ -66,11 +73,14 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
       );
     }
     ctx.logger.error({ err, path: c.req.path }, "unhandled error");
-    return c.json({ error: { code: "INTERNAL", message: "internal error" } }, 500);
+    return c.json({ error: { code: errorCodeFor(c.req.path, "INTERNAL"), message: "internal error" } }, 500);
   });
 
   app.notFound((c) =>
-    c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+    c.json(
+      { error: { code: errorCodeFor(c.req.path, "NOT_FOUND"), message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
   );
   // Before anything else: a page on another site that rebinds its name to us gets nothing.
   app.use("*", allowedHostsOnly(allowedHosts));

@@ -290,6 +290,8 @@ export const configSchema = z.object({
       /** That key's secret, as the office gave it (required with office.url). */
       secret: z.string().optional(),
       timestampWindowSeconds: z.coerce.number().int().min(30).default(300),
+      /** A correspondence item's generated_at may be this far ahead of the gateway's clock (clock skew); later is refused. */
+      maxFutureSkewSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
       /** Demo mode's `demo-office` key secret (env OFFICE_DEMO_SECRET); generated and stored when unset. */
       demoSecret: z.string().min(16).optional(),
       maxBatchItems: z.coerce.number().int().min(1).max(50_000).default(10_000),

@@ -15,18 +15,21 @@ export interface RoutingPolicy {
   timezone: string;
 }
 
-export type ReasonCode =
-  | "before_electronic_start"
-  | "payment_demand_on_paper"
-  | "no_consent"
-  | "withdrawn"
-  | "rejected_by_office"
-  | "grace_period"
-  | "contact_failing"
-  | "no_contact"
-  | "consented"
-  | "no_electronic_channel"
-  | "sms_only_category";
+/** Why a channel was or was not used: every decision in an answer carries one. */
+export const REASON_CODES = [
+  "before_electronic_start",
+  "payment_demand_on_paper",
+  "no_consent",
+  "withdrawn",
+  "rejected_by_office",
+  "grace_period",
+  "contact_failing",
+  "no_contact",
+  "consented",
+  "no_electronic_channel",
+  "sms_only_category",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface ChannelDecision {
   channel: Channel;

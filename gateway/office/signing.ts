@@ -84,14 +84,17 @@ export function signRequest(
   };
 }
 
-export type AuthFailure =
-  | "missing_header"
-  | "bad_header"
-  | "unknown_key"
-  | "revoked_key"
-  | "bad_signature"
-  | "timestamp_skew"
-  | "replayed";
+/** Why a signed request is refused (the 401 answer's `error.code`). */
+export const AUTH_FAILURES = [
+  "missing_header",
+  "bad_header",
+  "unknown_key",
+  "revoked_key",
+  "bad_signature",
+  "timestamp_skew",
+  "replayed",
+] as const;
+export type AuthFailure = (typeof AUTH_FAILURES)[number];
 
 export interface SignedRequestHead {
   method: string;

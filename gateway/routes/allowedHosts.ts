@@ -4,6 +4,7 @@
  * was rebound to our address sends that page's name as Host, and gets 421 instead of the API.
  */
 import type { MiddlewareHandler } from "hono";
+import { errorCodeFor } from "../office/contract/errors.ts";
 
 /** `kiosk.example:8080` → `kiosk.example`, `[::1]:8080` → `[::1]`, lower case. */
 export function hostName(header: string): string {
@@ -19,7 +20,12 @@ export function allowedHostsOnly(allowed: string[]): MiddlewareHandler {
     const header = c.req.header("host") ?? new URL(c.req.url).host;
     if (!names.has(hostName(header))) {
       return c.json(
-        { error: { code: "HOST_NOT_ALLOWED", message: "this server does not answer that host name" } },
+        {
+          error: {
+            code: errorCodeFor(c.req.path, "HOST_NOT_ALLOWED"),
+            message: "this server does not answer that host name",
+          },
+        },
         421,
       );
     }

@@ -4,51 +4,24 @@
  * disappear lose eligibility while their consent events stay in the register.
  */
 import { and, eq, TransactionRollbackError } from "drizzle-orm";
-import * as z from "zod";
+import type * as z from "zod";
 import { buildings, flats, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
+import {
+  BuildingRow as building,
+  FlatRow as flat,
+  type OwnersRegister,
+  OwnersUpload,
+  OwnerRow as owner,
+  ShareRow as share,
+} from "../office/contract/owners.ts";
 import { hashSecret, verifySecret } from "../secrets.ts";
 
-const building = z.object({
-  id: z.string().min(1).max(40),
-  address: z.string().min(3).max(200),
-  city: z.string().min(2).max(80),
-});
-const flat = z.object({
-  code: z.string().regex(/^[A-Za-z0-9-]{2,40}$/, "letters, digits and '-'"),
-  buildingId: z.string().min(1),
-  staircase: z.string().min(1).max(10),
-  number: z.string().min(1).max(10),
-  verificationCode: z
-    .string()
-    .regex(/^\d{4,12}$/, "4-12 digits")
-    .optional(),
-});
-const owner = z.object({
-  id: z.string().min(1).max(40),
-  firstName: z.string().min(1).max(80),
-  surname: z.string().min(1).max(120),
-});
-const share = z.object({
-  flatCode: z.string().min(1),
-  ownerId: z.string().min(1),
-  role: z.enum(["owner", "co_owner"]),
-});
+/** The upload as the route checked it: four lists whose rows are checked here, one by one. */
+export const ownersRegisterSchema = OwnersUpload;
 
-export const ownersRegisterSchema = z.object({
-  buildings: z.array(z.unknown()).max(1000),
-  flats: z.array(z.unknown()).max(100_000),
-  owners: z.array(z.unknown()).max(200_000),
-  shares: z.array(z.unknown()).max(400_000),
-});
-
-export type OwnersRegister = {
-  buildings: z.infer<typeof building>[];
-  flats: z.infer<typeof flat>[];
-  owners: z.infer<typeof owner>[];
-  shares: z.infer<typeof share>[];
-};
+export type { OwnersRegister };
 
 export interface RejectedRow {
   section: keyof OwnersRegister;

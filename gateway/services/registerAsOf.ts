@@ -2,20 +2,16 @@
 
 import type { CoreDeps } from "../deps.ts";
 import type { FlatConsent } from "../domain/consentState.ts";
-import { localMidnight } from "../domain/routing.ts";
+import { resolveOfficeDate } from "../domain/officeDate.ts";
 import { KioskError } from "../errors.ts";
 import type { ConsentRegister } from "./register.ts";
 
-/** A bare date means the end of that day in the cooperative's time zone. */
+/** `as_of` as a UTC instant: a date alone means the end of that day in the cooperative's zone. */
 export function resolveAsOf(asOf: string | undefined, timezone: string): string | null {
   if (!asOf) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
-    const next = new Date(Date.parse(`${asOf}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    return new Date(localMidnight(next, timezone) - 1).toISOString();
-  }
-  const at = Date.parse(asOf);
-  if (Number.isNaN(at)) throw new KioskError("BAD_REQUEST", "as_of must be an ISO date or date-time");
-  return new Date(at).toISOString();
+  const at = resolveOfficeDate(asOf, timezone, "end");
+  if (at === null) throw new KioskError("BAD_REQUEST", "as_of must be an ISO 8601 date or date-time on the calendar");
+  return at;
 }
 
 export function registerAsOf(

@@ -10,53 +10,22 @@ import { join } from "node:path";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { correspondence, deliveries, flats, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
-import { CATEGORIES, type Category, type ElectronicChannel } from "../domain/categories.ts";
+import type { ElectronicChannel } from "../domain/categories.ts";
 import { consentAsOf, effectiveConsent, type FlatConsent } from "../domain/consentState.ts";
-import { type ReasonCode, type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
+import { officeDateInstant, parseOfficeDate } from "../domain/officeDate.ts";
+import { type RoutingPolicy, routeCorrespondence as route } from "../domain/routing.ts";
 import { enqueueMessages, type NewMessage } from "../messaging/outbox.ts";
+import {
+  type BatchAnswer,
+  CorrespondenceItem,
+  FIELD_REJECTION,
+  ITEM_REJECTIONS,
+  type ItemAnswer,
+  type ItemRejection,
+} from "../office/contract/correspondence.ts";
 import { type ConsentRegister, rowToEvent } from "./register.ts";
 
-export interface CorrespondenceAttachment {
-  filename: string;
-  /** The PDF, base64. */
-  content_base64: string;
-}
-
-export interface CorrespondenceItem {
-  id: string;
-  flat: string;
-  category: Category;
-  generated_at: string;
-  subject: string;
-  text: string;
-  /** Short text for SMS channels; the letter text is used when absent. */
-  sms_text?: string;
-  attachments?: CorrespondenceAttachment[];
-}
-
-export type ItemAnswer =
-  | {
-      id: string;
-      status: "accepted";
-      flat: string;
-      channels: Array<"email" | "sms" | "paper">;
-      decisions: Array<{ channel: "email" | "sms" | "paper"; send: boolean; reason: ReasonCode }>;
-      messages: Array<{ channel: ElectronicChannel; message_id: string }>;
-      paper: boolean;
-      paper_reason: ReasonCode | null;
-      notify_office: boolean;
-      failing_channels: ElectronicChannel[];
-      received_at: string;
-    }
-  | { id: string; status: "rejected"; error: { code: string; message: string } };
-
-export interface BatchAnswer {
-  items: ItemAnswer[];
-  /** Ids already known: their stored first answer is returned and nothing is sent again. */
-  repeated: string[];
-}
-
-const ID = /^[A-Za-z0-9._:-]{1,100}$/;
+export type { BatchAnswer, CorrespondenceItem, ItemAnswer };
 
 export function policyOf(config: CoreDeps["config"]): RoutingPolicy {
   return {
@@ -67,7 +36,7 @@ export function policyOf(config: CoreDeps["config"]): RoutingPolicy {
   };
 }
 
-function reject(id: string, code: string, message: string): ItemAnswer {
+function reject(id: string, code: ItemRejection, message: string): ItemAnswer {
   return { id, status: "rejected", error: { code, message } };
 }
 
@@ -77,45 +46,63 @@ function safeName(name: string): string {
   return cleaned.slice(0, 80) || "attachment.pdf";
 }
 
-type Prepared = { item: CorrespondenceItem; files: Array<{ filename: string; bytes: Buffer }> };
+type Prepared = {
+  item: CorrespondenceItem;
+  /** `generated_at` as a UTC instant (a date alone: the start of that local day). */
+  generatedAt: string;
+  files: Array<{ filename: string; bytes: Buffer }>;
+};
 
-function check(item: CorrespondenceItem, maxBytes: number, knownFlats: Set<string>): Prepared | ItemAnswer {
-  const id = typeof item?.id === "string" ? item.id : "";
-  if (!ID.test(id)) return reject(id, "bad_id", "id: 1-100 characters A-Z a-z 0-9 . _ : -");
-  if (typeof item.flat !== "string" || !knownFlats.has(item.flat))
-    return reject(id, "unknown_flat", `flat ${item.flat} is not in the owners register`);
-  if (!(CATEGORIES as readonly string[]).includes(item.category))
-    return reject(id, "bad_category", `category must be one of ${CATEGORIES.join(", ")}`);
-  if (typeof item.generated_at !== "string" || Number.isNaN(Date.parse(item.generated_at)))
-    return reject(id, "bad_generated_at", "generated_at must be an ISO date or date-time");
-  if (typeof item.subject !== "string" || item.subject.length < 1 || item.subject.length > 300)
-    return reject(id, "bad_subject", "subject: 1-300 characters");
-  if (typeof item.text !== "string" || item.text.length > 100_000)
-    return reject(id, "bad_text", "text: up to 100000 characters");
-  if (item.sms_text !== undefined && (typeof item.sms_text !== "string" || item.sms_text.length > 1000))
-    return reject(id, "bad_sms_text", "sms_text: up to 1000 characters");
+interface CheckRules {
+  maxBytes: number;
+  knownFlats: Set<string>;
+  timezone: string;
+  /** The latest `generated_at` accepted: now plus the allowed clock skew. */
+  latest: number;
+}
+
+/** One item against its schema, then against the register and the clock; a bad item answers alone. */
+function check(raw: unknown, rules: CheckRules): Prepared | ItemAnswer {
+  const sentId =
+    raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string"
+      ? (raw as { id: string }).id
+      : "";
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    return reject(sentId, "bad_item", ITEM_REJECTIONS.bad_item);
+  const parsed = CorrespondenceItem.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? "") as keyof typeof FIELD_REJECTION;
+    const code = FIELD_REJECTION[field] ?? "bad_item";
+    return reject(sentId, code, `${issue.path.join(".") || "item"}: ${issue.message}`);
+  }
+  const item = parsed.data;
+  if (!rules.knownFlats.has(item.flat))
+    return reject(item.id, "unknown_flat", `flat ${item.flat} is not in the owners register`);
+  const generated = officeDateInstant(parseOfficeDate(item.generated_at)!, rules.timezone, "start");
+  if (generated > rules.latest)
+    return reject(item.id, "generated_at_in_future", `generated_at ${item.generated_at} is in the future`);
   const files: Prepared["files"] = [];
   for (const [n, a] of (item.attachments ?? []).entries()) {
-    if (typeof a?.filename !== "string" || typeof a.content_base64 !== "string")
-      return reject(id, "bad_attachment", `attachments.${n}: { filename, content_base64 } expected`);
-    if ((a.content_base64.length * 3) / 4 > maxBytes + 4)
-      return reject(id, "attachment_too_large", `attachments.${n}: larger than ${maxBytes} bytes`);
+    if ((a.content_base64.length * 3) / 4 > rules.maxBytes + 4)
+      return reject(item.id, "attachment_too_large", `attachments.${n}: larger than ${rules.maxBytes} bytes`);
     const bytes = Buffer.from(a.content_base64, "base64");
-    if (bytes.length > maxBytes)
-      return reject(id, "attachment_too_large", `attachments.${n}: larger than ${maxBytes} bytes`);
+    if (bytes.length > rules.maxBytes)
+      return reject(item.id, "attachment_too_large", `attachments.${n}: larger than ${rules.maxBytes} bytes`);
     if (bytes.subarray(0, 5).toString("latin1") !== "%PDF-")
-      return reject(id, "attachment_not_pdf", `attachments.${n}: only PDF files are accepted`);
+      return reject(item.id, "attachment_not_pdf", `attachments.${n}: only PDF files are accepted`);
     files.push({ filename: safeName(a.filename), bytes });
   }
-  return { item, files };
+  return { item, generatedAt: new Date(generated).toISOString(), files };
 }
 
 export function routeCorrespondence(
   deps: CoreDeps & { register: ConsentRegister },
-  input: { items: CorrespondenceItem[] },
+  input: { items: readonly unknown[] },
 ): BatchAnswer {
   const { db, clock, config } = deps;
-  const ids = input.items.map((i) => i?.id).filter((id): id is string => typeof id === "string");
+  const sentIds = input.items.map((i) => (i && typeof i === "object" ? (i as { id?: unknown }).id : undefined));
+  const ids = sentIds.filter((id): id is string => typeof id === "string");
   const known = new Map<string, ItemAnswer>();
   for (let i = 0; i < ids.length; i += 500) {
     for (const row of db
@@ -140,18 +127,26 @@ export function routeCorrespondence(
   const repeated: string[] = [];
   const fresh: Prepared[] = [];
   const seen = new Set<string>();
-  for (const item of input.items) {
-    const stored = typeof item?.id === "string" ? known.get(item.id) : undefined;
+  const rules: CheckRules = {
+    maxBytes: config.office.maxAttachmentBytes,
+    knownFlats,
+    timezone: config.timezone,
+    latest: clock.now().getTime() + config.office.maxFutureSkewSeconds * 1000,
+  };
+  for (const [index, raw] of input.items.entries()) {
+    const sentId = sentIds[index];
+    const stored = typeof sentId === "string" ? known.get(sentId) : undefined;
     if (stored) {
       slots.push(stored);
-      repeated.push(item.id);
+      repeated.push(sentId as string);
       continue;
     }
-    const checked = check(item, config.office.maxAttachmentBytes, knownFlats);
+    const checked = check(raw, rules);
     if (!("item" in checked)) {
       slots.push(checked);
       continue;
     }
+    const { item } = checked;
     if (seen.has(item.id)) repeated.push(item.id);
     else fresh.push(checked);
     seen.add(item.id);
@@ -176,16 +171,24 @@ export function routeCorrespondence(
   const queue: NewMessage[] = [];
   db.transaction(() => {
     const eventsByFlat = new Map<string, ReturnType<ConsentRegister["flatEvents"]>>();
-    for (const { item } of fresh) {
+    for (const { item, generatedAt } of fresh) {
       let events = eventsByFlat.get(item.flat);
       if (!events) {
         events = statements.flatEvents.all({ flat: item.flat }).map(rowToEvent);
         eventsByFlat.set(item.flat, events);
       }
-      const asOf = consentAsOf(item.flat, events, item.generated_at, config.rules.graceDays);
+      const asOf = consentAsOf(item.flat, events, generatedAt, config.rules.graceDays);
       const current = consentAsOf(item.flat, events, null, config.rules.graceDays);
       const consent = effectiveConsent(asOf, current);
-      const answer = decide(statements, queue, item, consent, policy, attachmentPaths.get(item.id) ?? [], now);
+      const answer = decide(
+        statements,
+        queue,
+        { item, generatedAt },
+        consent,
+        policy,
+        attachmentPaths.get(item.id) ?? [],
+        now,
+      );
       decided.set(item.id, answer);
     }
     // One multi-row insert per chunk: the outbox rows commit with the decisions.
@@ -256,13 +259,13 @@ function prepare(db: CoreDeps["db"]) {
 function decide(
   statements: ReturnType<typeof prepare>,
   queue: NewMessage[],
-  item: CorrespondenceItem,
+  { item, generatedAt }: { item: CorrespondenceItem; generatedAt: string },
   consent: FlatConsent,
   policy: RoutingPolicy,
   attachments: Array<{ filename: string; contentType: string; path: string }>,
   now: string,
 ): ItemAnswer {
-  const result = route({ category: item.category, generatedAt: item.generated_at }, consent, policy);
+  const result = route({ category: item.category, generatedAt }, consent, policy);
   const messages: Array<{ channel: ElectronicChannel; message_id: string }> = [];
   for (const channel of result.channels) {
     if (channel === "paper") continue;

@@ -1,17 +1,9 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import type { GatewayContext } from "../../context.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { MessagesQuery, SeenBody } from "../../office/contract/messages.ts";
 import { listIncomingSms, markIncomingSmsSeen } from "../../services/listIncomingSms.ts";
-import { validate } from "../validate.ts";
-
-const query = z.object({
-  /** The `next_cursor` of the previous page. */
-  after: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  unseen: z.enum(["true", "false"]).default("false"),
-  action: z.enum(["office", "withdrawn"]).optional(),
-});
+import { officeValidate } from "./validate.ts";
 
 /**
  * `GET /messages`: SMS replies from residents. Those that were not a withdrawal (`action: office`)
@@ -20,7 +12,7 @@ const query = z.object({
  */
 export function messagesRoutes(ctx: GatewayContext) {
   return new Hono<OfficeAuthEnv>()
-    .get("/", validate("query", query), (c) => {
+    .get("/", officeValidate("query", MessagesQuery), (c) => {
       const q = c.req.valid("query");
       const messages = listIncomingSms(ctx, {
         after: q.after,
@@ -30,7 +22,7 @@ export function messagesRoutes(ctx: GatewayContext) {
       });
       return c.json({ messages, next_cursor: messages.at(-1)?.cursor ?? q.after ?? null });
     })
-    .post("/seen", validate("json", z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(1000) })), (c) =>
+    .post("/seen", officeValidate("json", SeenBody), (c) =>
       c.json({ marked: markIncomingSmsSeen(ctx, c.req.valid("json").ids) }),
     );
 }

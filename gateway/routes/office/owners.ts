@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import type { GatewayContext } from "../../context.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
-import { importOwners, ownersRegisterSchema } from "../../services/importOwners.ts";
-import { validate } from "../validate.ts";
+import { OwnersUpload } from "../../office/contract/owners.ts";
+import { importOwners } from "../../services/importOwners.ts";
+import { officeValidate } from "./validate.ts";
 
 /** `PUT /owners`: the office's whole owners register; rows are validated one by one. */
 export function ownersRoutes(ctx: GatewayContext) {
-  return new Hono<OfficeAuthEnv>().put("/", validate("json", ownersRegisterSchema), (c) => {
+  return new Hono<OfficeAuthEnv>().put("/", officeValidate("json", OwnersUpload), (c) => {
     const result = importOwners(ctx, c.req.valid("json"));
     return c.json({
       accepted: result.accepted,

@@ -1,24 +1,17 @@
 import { Hono } from "hono";
-import * as z from "zod";
 import type { GatewayContext } from "../../context.ts";
 import { calendarDate } from "../../domain/paperForm.ts";
 import type { OfficeAuthEnv } from "../../office/auth.ts";
+import { PaperQuery } from "../../office/contract/paper.ts";
 import { paperCsv, paperList } from "../../services/paperList.ts";
-import { validate } from "../validate.ts";
-
-const query = z.object({
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
-    .optional(),
-});
+import { officeValidate } from "./validate.ts";
 
 /** Today at the cooperative (YYYY-MM-DD): the default day of the paper list. */
 export const localDate = calendarDate;
 
 /** `GET /paper?date=`: what goes by post that day (JSON, or CSV with `Accept: text/csv`). */
 export function paperRoutes(ctx: GatewayContext) {
-  return new Hono<OfficeAuthEnv>().get("/", validate("query", query), (c) => {
+  return new Hono<OfficeAuthEnv>().get("/", officeValidate("query", PaperQuery), (c) => {
     const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
     const items = paperList(ctx, { date });
     if ((c.req.header("accept") ?? "").includes("text/csv")) {
