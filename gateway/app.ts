@@ -41,7 +41,11 @@ function baseApp(ctx: GatewayContext, allowedHosts: string[]) {
 
   app.onError((err, c) => {
     if (err instanceof KioskError) {
-      if (err.status >= 500) ctx.logger.error({ err, code: err.code, path: c.req.path }, "request failed");
+      // BUSY is the hashing queue shedding a flood: expected, and one log line per refusal would feed the flood.
+      if (err.status >= 500 && err.code !== "BUSY")
+        ctx.logger.error({ err, code: err.code, path: c.req.path }, "request failed");
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") c.header("Retry-After", String(Math.ceil(retryAfter)));
       return c.json(
         {
           error: {

@@ -324,13 +324,18 @@ export const configSchema = z.object({
       alertDays: z.coerce.number().int().min(1).max(3650).default(90),
     })
     .prefault({}),
-  /** scrypt for staff passwords and owner codes runs off the event loop, in a bounded queue. */
+  /**
+   * scrypt for staff passwords and owner codes runs on low-priority worker threads, in bounded
+   * queues (kiosk identifications before staff logins); see gateway/hashing.ts.
+   */
   hashing: z
     .object({
-      /** Hashes computed at once (the thread pool has 4 threads; the Pi has 4 cores). */
-      concurrency: z.coerce.number().int().min(1).max(16).default(2),
-      /** Hashes waiting; one more is refused with 503 BUSY. */
+      /** Hashing threads; keep it below the core count, so the event loop keeps a core. One serves a kiosk. */
+      concurrency: z.coerce.number().int().min(1).max(16).default(1),
+      /** Hashes waiting per lane (kiosk, office); one more is refused with 503 BUSY and Retry-After. */
       maxQueued: z.coerce.number().int().min(0).max(1000).default(16),
+      /** The hashing threads' nice value (0–19): at 10 the event loop and the kiosk's browser preempt them at once. */
+      nice: z.coerce.number().int().min(0).max(19).default(10),
     })
     .prefault({}),
   staff: z

@@ -80,7 +80,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     health,
     uiDir: join(ROOT, "kiosk-ui", "dist"),
     kioskSessions: new KioskSessions(clock),
-    hashing: new HashPool(config.hashing),
+    hashing: new HashPool(config.hashing, logger),
     demoClock,
     disk: new DiskWatch(config.dataDir, config.disk.minFreeMb * 1024 * 1024, () => clock.now()),
   };
@@ -136,7 +136,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     loadDemoRegister(ctx);
   }
 
-  const parts: Stoppable[] = [];
+  const parts: Stoppable[] = [{ name: "hashing", stop: () => ctx.hashing.close() }];
   if (steadyClock) parts.push(startClockWatch(core, steadyClock, ctx.kioskSessions));
   parts.push(startHousekeeping(ctx));
   parts.push(...startOffice(ctx).stops);

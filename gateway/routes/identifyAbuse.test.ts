@@ -94,6 +94,30 @@ describe("owner codes guessed across flats", () => {
     expect(report.parts.alerts).toMatchObject({ status: "degraded", last24h: 1 });
   });
 
+  it("refuses a parallel burst of guesses beyond the client's free failures before hashing them", async () => {
+    await gw.dispose();
+    gw = await startTestGateway({
+      verification: { identifyClientFreeFailures: 3 },
+      hashing: { concurrency: 1, maxQueued: 50, nice: 0 },
+    });
+    const burst = await Promise.all(demo.codes.slice(0, 16).map((flat) => identify(flat, wrong(flat), "10.4.0.1")));
+    const hashed = burst.filter((r) => r.status === 403);
+    const refused = burst.filter((r) => r.status === 429);
+    expect(hashed.length).toBe(3);
+    expect(refused.length).toBe(13);
+    expect(refused[0].body.error.code).toBe("IDENTIFY_COOLDOWN");
+  });
+
+  it("refuses a parallel burst on one flat beyond its attempts before hashing them", async () => {
+    await gw.dispose();
+    gw = await startTestGateway({ hashing: { concurrency: 1, maxQueued: 50, nice: 0 } });
+    const flat = demo.codes[7];
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => identify(flat, wrong(flat), `10.4.1.${i}`)));
+    const max = gw.config.verification.identifyMaxFailures;
+    expect(burst.filter((r) => r.status === 403).length).toBeLessThanOrEqual(max);
+    expect(burst.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(12 - max);
+  });
+
   it("keeps the per-flat cool-down", async () => {
     const flat = demo.codes[3];
     const max = gw.config.verification.identifyMaxFailures;

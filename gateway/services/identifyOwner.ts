@@ -6,6 +6,7 @@
  * reveals which part was wrong, or who owns the flat. The code is checked off the event loop.
  */
 import { and, count, countDistinct, eq, gt, max } from "drizzle-orm";
+import { writeCounter } from "../../db/counterWrites.ts";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
@@ -27,6 +28,10 @@ export interface IdentifiedOwner {
 
 type IdentifyDeps = CoreDeps & { hashing: HashPool };
 
+/** What an identification's hash counts against while in flight (see HashPool.pending). */
+const clientKey = (client: string) => `identify-client:${client}`;
+const flatKey = (flatCode: string) => `identify-flat:${flatCode}`;
+
 function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failures: number } {
   const { identifyMaxFailures, identifyCooldownMinutes } = deps.config.verification;
   const windowStart = new Date(now.getTime() - identifyCooldownMinutes * 60_000).toISOString();
@@ -44,11 +49,11 @@ function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failur
       lastFailure = Math.max(lastFailure, Date.parse(attempt.at));
     }
   }
-  if (failures >= identifyMaxFailures) {
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil((lastFailure + identifyCooldownMinutes * 60_000 - now.getTime()) / 1000),
-    );
+  // Guesses for this flat still being checked count as failures: a parallel burst gets no more.
+  const inFlight = deps.hashing.pending(flatKey(flatCode));
+  if (failures + inFlight >= identifyMaxFailures) {
+    const last = inFlight > 0 ? now.getTime() : lastFailure;
+    const retryAfterSeconds = Math.max(1, Math.ceil((last + identifyCooldownMinutes * 60_000 - now.getTime()) / 1000));
     throw new KioskError("IDENTIFY_COOLDOWN", "too many failed attempts for this flat", { retryAfterSeconds });
   }
   return { failures };
@@ -78,8 +83,11 @@ function guessingDelay(deps: IdentifyDeps, client: string, now: Date) {
     firstMs: v.identifyFirstDelaySeconds * 1000,
     maxMs: v.identifyMaxDelayMinutes * 60_000,
   });
-  const byClient = failuresSince(deps, since, client);
-  const all = failuresSince(deps, since);
+  // Checks still in flight count as failures just made, so a parallel burst is refused before hashing.
+  const counted = (f: { n: number; last: number }, inFlight: number) =>
+    inFlight > 0 ? { n: f.n + inFlight, last: now.getTime() } : f;
+  const byClient = counted(failuresSince(deps, since, client), deps.hashing.pending(clientKey(client)));
+  const all = counted(failuresSince(deps, since), deps.hashing.pending("kiosk"));
   const wait = Math.max(
     waitMs(byClient.n, byClient.last, now.getTime(), limits(v.identifyClientFreeFailures)),
     waitMs(all.n, all.last, now.getTime(), limits(v.identifyGlobalFreeFailures)),
@@ -115,16 +123,18 @@ export async function identifyOwner(
         .all()
     : [];
   const codeOk =
-    (await deps.hashing.verify(input.ownerCode.trim(), flat?.secretHash ?? DECOY)) &&
+    (await deps.hashing.verify(input.ownerCode.trim(), flat?.secretHash ?? DECOY, {
+      lane: "kiosk",
+      keys: [clientKey(client), flatKey(input.flatCode)],
+    })) &&
     Boolean(flat?.secretHash) &&
     Boolean(flat?.active);
   const owner = candidates.find((c) => c.surnameKey === key);
   const success = Boolean(codeOk && owner);
 
-  deps.db
-    .insert(identifyAttempts)
-    .values({ flatCode: input.flatCode, client, at: deps.clock.now().toISOString(), success })
-    .run();
+  const attempt = { flatCode: input.flatCode, client, at: deps.clock.now().toISOString(), success };
+  if (success) deps.db.insert(identifyAttempts).values(attempt).run();
+  else writeCounter(deps.db, () => deps.db.insert(identifyAttempts).values(attempt).run());
   if (!success || !owner) {
     const byClient = failuresSince(deps, since, client);
     if (byClient.flats >= v.identifyAlertFlats) {

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gt, lt, max, type SQL } from "drizzle-orm";
+import { writeCounter } from "../../db/counterWrites.ts";
 import { staffLoginFailures, staffSessions, staffUsers } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
@@ -46,12 +47,22 @@ export async function staffLogin(
   const maxMs = s.lockoutMinutes * 60_000;
   const pairLimits: ThrottleLimits = { free: s.maxFailedLogins, firstMs: s.firstDelaySeconds * 1000, maxMs };
   const clientLimits: ThrottleLimits = { free: s.clientMaxFailures, firstMs: s.firstDelaySeconds * 1000, maxMs };
-  const pair = failuresSince(
-    deps,
-    since,
-    and(eq(staffLoginFailures.username, username), eq(staffLoginFailures.client, input.client)),
+  // Checks still in flight count as failures just made, so a parallel burst is refused before hashing.
+  const keys = { pair: `staff-pair:${username}|${input.client}`, client: `staff-client:${input.client}` };
+  const counted = (f: { n: number; last: number }, inFlight: number) =>
+    inFlight > 0 ? { n: f.n + inFlight, last: now.getTime() } : f;
+  const pair = counted(
+    failuresSince(
+      deps,
+      since,
+      and(eq(staffLoginFailures.username, username), eq(staffLoginFailures.client, input.client)),
+    ),
+    deps.hashing.pending(keys.pair),
   );
-  const client = failuresSince(deps, since, eq(staffLoginFailures.client, input.client));
+  const client = counted(
+    failuresSince(deps, since, eq(staffLoginFailures.client, input.client)),
+    deps.hashing.pending(keys.client),
+  );
   const wait = Math.max(
     waitMs(pair.n, pair.last, now.getTime(), pairLimits),
     waitMs(client.n, client.last, now.getTime(), clientLimits),
@@ -64,10 +75,15 @@ export async function staffLogin(
 
   const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, username)).get();
   const usable = user && !user.disabledAt ? user : null;
-  const ok = await verifyPassword(deps.hashing, input.password, usable?.passwordHash ?? DUMMY_HASH);
+  const ok = await verifyPassword(deps.hashing, input.password, usable?.passwordHash ?? DUMMY_HASH, [
+    keys.pair,
+    keys.client,
+  ]);
   if (!ok || !usable) {
     const at = deps.clock.now().toISOString();
-    deps.db.insert(staffLoginFailures).values({ username, client: input.client, at }).run();
+    writeCounter(deps.db, () =>
+      deps.db.insert(staffLoginFailures).values({ username, client: input.client, at }).run(),
+    );
     deps.logger.warn({ client: input.client, failures: pair.n + 1 }, "staff login failed");
     if (client.n + 1 === s.clientMaxFailures) {
       raiseOfficeAlert(deps, {

@@ -72,6 +72,34 @@ describe("staff login under abuse", () => {
     expect((await login("marek", PASSWORD, "10.0.0.1")).status).toBe(200);
   });
 
+  it("refuses a parallel burst of wrong passwords beyond the free ones before hashing them", async () => {
+    const burstGw = await startTestGateway(
+      { hashing: { concurrency: 1, maxQueued: 30, nice: 0 }, staff: { maxFailedLogins: 2 } },
+      { demo: false },
+    );
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          burstGw.officeApp.request(
+            "http://localhost/office/api/login",
+            {
+              method: "POST",
+              headers: { "content-type": "application/json", origin: "http://localhost" },
+              body: JSON.stringify({ username: "kasia", password: "zle-haslo-123" }),
+            },
+            clientEnv("10.4.4.4"),
+          ),
+        ),
+      );
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(2);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+      expect(answers.find((r) => r.status === 429)?.headers.get("retry-after")).toMatch(/^\d+$/);
+    } finally {
+      await burstGw.dispose();
+    }
+  });
+
   it("delays one device longer after each further failure, for every user it tries", async () => {
     const attacker = "10.5.5.5";
     const retries: number[] = [];

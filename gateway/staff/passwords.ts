@@ -14,8 +14,14 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function verifyPassword(pool: HashPool, password: string, stored: string): Promise<boolean> {
-  return pool.verify(password.normalize("NFC"), stored);
+/** `countAgainst`: what the check counts against while in flight (the user and client). */
+export function verifyPassword(
+  pool: HashPool,
+  password: string,
+  stored: string,
+  countAgainst: string[],
+): Promise<boolean> {
+  return pool.verify(password.normalize("NFC"), stored, { lane: "office", keys: countAgainst });
 }
 
 /** A hash to check against when the user does not exist, so timing does not reveal usernames. */

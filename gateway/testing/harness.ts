@@ -22,7 +22,10 @@ export async function startTestGateway(
   options: { now?: string; demo?: boolean } = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "ekor-test-"));
-  const config = validateConfig({ demo: options.demo ?? true, dataDir, logLevel: "silent", ...overrides });
+  // Hashing at normal priority: on a machine busy with other tests, nice threads would crawl.
+  // gateway/hashingUnderFlood.test.ts proves the production priority.
+  const hashing = { nice: 0, ...(overrides.hashing as object | undefined) };
+  const config = validateConfig({ demo: options.demo ?? true, dataDir, logLevel: "silent", ...overrides, hashing });
   const clock = new ManualClock(options.now ?? "2026-03-02T10:00:00Z");
   const gateway = await startGateway(config, { clock, logger: createLogger("silent") });
   return {
