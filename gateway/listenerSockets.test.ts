@@ -69,7 +69,7 @@ describe("the two listeners over real sockets", () => {
       for (const path of ["/api/v1/kiosk/config", "/office/v1/openapi.json", "/office/", "/", "/healthz"]) {
         const res = await raw(url, path, "evil.example");
         expect(res.status, `${url}${path}`).toBe(421);
-        expect(res.text).toContain("HOST_NOT_ALLOWED");
+        expect(res.text.toUpperCase()).toContain("HOST_NOT_ALLOWED"); // the office surface spells codes in lower case
       }
       expect((await raw(url, "/api/v1/kiosk/config", `evil.example:${new URL(url).port}`)).status).toBe(421);
     }
