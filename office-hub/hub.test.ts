@@ -344,6 +344,15 @@ describe("office hub on PostgreSQL", () => {
     );
     await expectKioskCopyWhole("KIOSK-A");
     await expectKioskCopyWhole("KIOSK-B");
+    // The deliveries and the key sets come back too: the kiosks ask the empty hub for its heads.
+    await until(
+      async () => (await office.json("GET", "deliveries")).changes.length >= 3,
+      30_000,
+      "deliveries refilled",
+    );
+    await until(async () => (await office.json("GET", "kiosk-keys")).keys.length >= 2, 30_000, "key sets refilled");
+    const keys = (await office.json("GET", "kiosk-keys")).keys as Array<{ kiosk: string; kid: string }>;
+    expect(keys.map((k) => k.kiosk).sort()).toEqual(["KIOSK-A", "KIOSK-B"]);
     const stateAfter = await office.json("GET", `register/flats/${encodeURIComponent(contested)}`);
     expect(stateAfter).toMatchObject({ kiosk: stateBefore.kiosk, email: stateBefore.email });
   }, 90_000);

@@ -5,7 +5,14 @@ import * as z from "zod";
 import type { HubEnv } from "../auth.ts";
 import type { HubDb } from "../db/client.ts";
 import { HubError } from "../errors.ts";
-import { flatRegister, hubPaperList, listCoopDeliveries, listCoopEvents, listKiosks } from "../services/officeReads.ts";
+import {
+  flatRegister,
+  hubPaperList,
+  listCoopDeliveries,
+  listCoopEvents,
+  listKioskKeys,
+  listKiosks,
+} from "../services/officeReads.ts";
 
 const page = z.object({
   after: z.coerce.number().int().min(0).default(0),
@@ -43,6 +50,10 @@ export function officeRoutes(deps: { db: HubDb; graceDays: number; timezone: str
     const { cooperativeId } = c.get("principal");
     const { date } = c.req.valid("query");
     return c.json({ date, items: await hubPaperList(deps, { cooperativeId, date }) });
+  });
+  app.get("/kiosk-keys", async (c) => {
+    const { cooperativeId } = c.get("principal");
+    return c.json({ keys: await listKioskKeys(deps, { cooperativeId }) });
   });
   app.get("/kiosks", async (c) => {
     const { cooperativeId } = c.get("principal");

@@ -8,7 +8,7 @@ import { applyEvent, emptyConsent, type FlatConsent } from "../../gateway/domain
 import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
 import { localMidnight } from "../../gateway/domain/routing.ts";
 import type { HubDb } from "../db/client.ts";
-import { chainBreaks, deliveries, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+import { chainBreaks, deliveries, flatWinners, kioskPublicKeys, kiosks, registerEvents } from "../db/schema.ts";
 
 type EventRow = typeof registerEvents.$inferSelect;
 
@@ -204,4 +204,15 @@ export async function listKiosks(deps: { db: HubDb }, input: { cooperativeId: st
 export async function countEvents(deps: { db: HubDb }): Promise<number> {
   const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(registerEvents);
   return row.n;
+}
+
+/** The kiosks' public receipt keys (JWK), per kiosk, so the office can verify a printed slip. */
+export async function listKioskKeys(deps: { db: HubDb }, input: { cooperativeId: string }) {
+  const rows = await deps.db
+    .select({ kiosk: kioskPublicKeys.kioskId, jwk: kioskPublicKeys.jwk })
+    .from(kioskPublicKeys)
+    .innerJoin(kiosks, eq(kiosks.id, kioskPublicKeys.kioskId))
+    .where(eq(kiosks.cooperativeId, input.cooperativeId))
+    .orderBy(asc(kioskPublicKeys.kioskId), asc(kioskPublicKeys.kid));
+  return rows.map((r) => ({ kiosk: r.kiosk, ...(r.jwk as Record<string, unknown>) }));
 }
