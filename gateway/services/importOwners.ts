@@ -9,12 +9,12 @@ import { buildings, flats, owners, ownershipShares } from "../../db/schema/index
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
 import {
-  BuildingRow as building,
-  FlatRow as flat,
+  BuildingRow,
+  FlatRow,
+  OwnerRow,
   type OwnersRegister,
   OwnersUpload,
-  OwnerRow as owner,
-  ShareRow as share,
+  ShareRow,
 } from "../office/contract/owners.ts";
 import { hashSecret, verifySecret } from "../secrets.ts";
 
@@ -62,7 +62,7 @@ export function importOwners(
   options: { dryRun?: boolean } = {},
 ): ImportResult & { dryRun: boolean } {
   const rejected: RejectedRow[] = [];
-  const bRows = pick("buildings", input.buildings, building, rejected);
+  const bRows = pick("buildings", input.buildings, BuildingRow, rejected);
   const bIds = new Set(bRows.map((b) => b.row.id));
   const existingBuildings = new Set(
     deps.db
@@ -71,13 +71,13 @@ export function importOwners(
       .all()
       .map((b) => b.id),
   );
-  const fRows = pick("flats", input.flats, flat, rejected).filter(({ row, index }) => {
+  const fRows = pick("flats", input.flats, FlatRow, rejected).filter(({ row, index }) => {
     if (bIds.has(row.buildingId) || existingBuildings.has(row.buildingId)) return true;
     rejected.push({ section: "flats", index, reason: `buildingId: unknown building ${row.buildingId}` });
     return false;
   });
   const flatCodes = new Set(fRows.map((f) => f.row.code));
-  const oRows = pick("owners", input.owners, owner, rejected);
+  const oRows = pick("owners", input.owners, OwnerRow, rejected);
   const ownerIds = new Set(oRows.map((o) => o.row.id));
   const existingFlats = new Set(
     deps.db
@@ -86,7 +86,7 @@ export function importOwners(
       .all()
       .map((f) => f.code),
   );
-  const sRows = pick("shares", input.shares, share, rejected).filter(({ row, index }) => {
+  const sRows = pick("shares", input.shares, ShareRow, rejected).filter(({ row, index }) => {
     if (!flatCodes.has(row.flatCode) && !existingFlats.has(row.flatCode)) {
       rejected.push({ section: "shares", index, reason: `flatCode: unknown flat ${row.flatCode}` });
       return false;
