@@ -163,6 +163,40 @@ export class GammuDb {
   }
 
   /**
+   * What the gateway does before each start of gammu-smsd, after a crash or a power cut: finish
+   * the moves of sent messages the daemon did not finish, then release its stale reservations.
+   */
+  beforeDaemonStart(): { settled: number; released: number } {
+    const settled = this.settleHalfMoved();
+    return { settled, released: this.releaseReservations() };
+  }
+
+  /**
+   * gammu-smsd moves a sent message in separate statements: each part into `sentitems`, then
+   * the delete from `outbox` and `outbox_multipart`. A power cut between them leaves the message
+   * in both tables, and gammu 1.42 sends a one-part message again (it marks parts as sent in
+   * `outbox` only for multipart messages). Before the daemon starts, finish that move: delete
+   * from the outbox every message whose parts are all in `sentitems` already. One transaction.
+   */
+  settleHalfMoved(): number {
+    return this.db.transaction(() => {
+      const moved = this.db
+        .query(
+          `SELECT o.ID AS id FROM outbox o
+           WHERE EXISTS (SELECT 1 FROM sentitems s WHERE s.ID = o.ID AND s.SequencePosition = 1)
+             AND NOT EXISTS (SELECT 1 FROM outbox_multipart m WHERE m.ID = o.ID AND NOT EXISTS
+               (SELECT 1 FROM sentitems s WHERE s.ID = m.ID AND s.SequencePosition = m.SequencePosition))`,
+        )
+        .all() as { id: number }[];
+      for (const { id } of moved) {
+        this.db.query("DELETE FROM outbox_multipart WHERE ID = ?").run(id);
+        this.db.query("DELETE FROM outbox WHERE ID = ?").run(id);
+      }
+      return moved.length;
+    })();
+  }
+
+  /**
    * gammu-smsd reserves a message it starts sending for at least 60 s (`SendingTimeOut`). When it
    * was killed mid-send, nobody holds that reservation: release it before the daemon starts again
    * so the message goes out now instead of a minute later.

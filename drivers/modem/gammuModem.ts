@@ -108,7 +108,8 @@ export class GammuModem implements SmsModem {
         o.onDaemonState?.(state, detail);
       },
       beforeStart: () => {
-        const released = this.db?.releaseReservations() ?? 0;
+        const { settled, released } = this.db?.beforeDaemonStart() ?? { settled: 0, released: 0 };
+        if (settled > 0) o.onLog?.(`removed ${settled} already sent message(s) a killed gammu-smsd left in its outbox`);
         if (released > 0) o.onLog?.(`released ${released} message(s) reserved by a killed gammu-smsd`);
       },
     });
