@@ -170,15 +170,12 @@ try {
   const api = async () => {
     const t0 = performance.now();
     const events: ConsentEvent[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await client.json<{ events: ConsentEvent[]; next_cursor: number; has_more: boolean }>(
-        "GET",
-        `register/events?after=${after}&limit=${PAGE}`,
-      );
+    // The product's pull: the next page is asked for while this one is parsed (OfficeClient.pages).
+    for await (const page of client.pages<{ events: ConsentEvent[]; next_cursor: number; has_more: boolean }>(
+      (after) => `register/events?after=${after}&limit=${PAGE}`,
+      0,
+    )) {
       events.push(...page.events);
-      after = page.next_cursor;
-      if (!page.has_more) break;
     }
     return { ms: performance.now() - t0, events };
   };

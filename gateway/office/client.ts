@@ -136,16 +136,54 @@ export class OfficeClient {
     const res = await this.raw(method, path, body, {}, true);
     if (res.data !== undefined) return res.data as T;
     const parsed = safeJson(res.text) as { error?: { code?: string; message?: string } } | undefined;
-    if (res.status < 200 || res.status >= 300) {
-      throw new OfficeApiError(
-        res.status,
-        parsed?.error?.code ?? "http_error",
-        parsed?.error?.message ?? res.text.slice(0, 200),
-        parsed,
-      );
-    }
+    if (res.status < 200 || res.status >= 300) throw apiError(res, parsed);
     return parsed as T;
   }
+
+  /**
+   * Follows a cursor-paged GET and asks for the next page while the current one is parsed and
+   * used: the cursor is read from the answer's last bytes (`…"next_cursor":n,…,"has_more":b}`), so
+   * the gateway builds page n+1 while this process parses page n. An answer that does not end
+   * that way is parsed first and followed from its `next_cursor`.
+   */
+  async *pages<T extends { next_cursor: number; has_more: boolean }>(
+    pathAfter: (after: number) => string,
+    after: number,
+  ): AsyncGenerator<T> {
+    let next: Promise<string> | undefined = this.okText(pathAfter(after));
+    try {
+      while (next) {
+        const text: string = await next;
+        const tail = PAGE_TAIL.exec(text.slice(-200));
+        next = tail?.[2] === "true" ? this.okText(pathAfter(Number(tail[1]))) : undefined;
+        const page = JSON.parse(text) as T;
+        if (!tail && page.has_more) next = this.okText(pathAfter(page.next_cursor));
+        yield page;
+      }
+    } finally {
+      // The caller stopped early: the page asked for ahead is not wanted (nor its failure).
+      next?.catch(() => {});
+    }
+  }
+
+  private async okText(path: string): Promise<string> {
+    const res = await this.raw("GET", path);
+    if (res.status < 200 || res.status >= 300) throw apiError(res, safeJson(res.text) as ErrorBody | undefined);
+    return res.text;
+  }
+}
+
+const PAGE_TAIL = /"next_cursor":(\d+)[^{}[\]"]*(?:"[\w]+":[^{}[\],]*,)*"has_more":(true|false)\}\s*$/;
+
+type ErrorBody = { error?: { code?: string; message?: string } };
+
+function apiError(res: RawResponse, parsed: ErrorBody | undefined): OfficeApiError {
+  return new OfficeApiError(
+    res.status,
+    parsed?.error?.code ?? "http_error",
+    parsed?.error?.message ?? res.text.slice(0, 200),
+    parsed,
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -135,9 +135,11 @@ export async function pullEvents(
   const progress = options.progress ?? silentProgress;
   const limit = options.pageSize ?? 5000;
   let pulled = 0;
-  for (;;) {
-    const head = copyHead(copy);
-    const page = await client.json<EventsPage>("GET", `register/events?after=${head.seq}&limit=${limit}`);
+  // The next page is asked for while this one is applied (see OfficeClient.pages).
+  for await (const page of client.pages<EventsPage>(
+    (after) => `register/events?after=${after}&limit=${limit}`,
+    copyHead(copy).seq,
+  )) {
     if (page.events.length > 0) {
       const result = applyEvents(copy, page.events);
       if (result.problem)
