@@ -102,10 +102,13 @@ export function createApp(ctx: GatewayContext) {
   app.route("/", healthRoutes(ctx));
   app.route("/", kioskKeysRoutes(ctx));
   app.route("/api/v1", createApi(ctx));
-  if (ctx.config.demo) app.route("/", devMailRoutes(ctx));
-  if (ctx.config.demo) app.route("/", devSmsRoutes(ctx));
-  if (ctx.config.demo) app.route("/", devPrinterRoutes(ctx));
-  if (ctx.config.demo && ctx.demoClock) app.route("/", devClockRoutes(ctx, ctx.demoClock));
+  // The demo's device pages, each mounted only when its simulated device runs.
+  if (ctx.config.demo) {
+    if (ctx.mailSink) app.route("/", devMailRoutes(ctx.mailSink));
+    if (ctx.sms.simulator) app.route("/", devSmsRoutes(ctx, ctx.sms.simulator));
+    if (ctx.printerSimulator) app.route("/", devPrinterRoutes(ctx.printerSimulator));
+    if (ctx.demoClock) app.route("/", devClockRoutes(ctx, ctx.demoClock));
+  }
   app.use("/*", serveUi(ctx.uiDir));
   return app;
 }

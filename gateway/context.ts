@@ -1,4 +1,4 @@
-/** Everything a route or worker may need, built once in runtime.ts and passed down. */
+/** The context every route and verb receives, built once in runtime.ts after every part has started. */
 import type { OpenedDb } from "../db/client.ts";
 import type { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
 import type { DemoClock } from "./clock.ts";
@@ -51,13 +51,13 @@ export interface ReceiptService {
   printStatus(number: string): PrintOutcome;
 }
 
-export interface GatewayContext extends CoreDeps {
+/** What exists before any background part starts: the parts are started with it (runtime.ts). */
+export interface BaseContext extends CoreDeps {
   database: OpenedDb;
   register: ConsentRegister;
   health: HealthRegistry;
   /** Directory of the built kiosk UI (served at `/`). */
   uiDir: string;
-  receipts?: ReceiptService;
   /** Residents identified at the kiosk (flat + owner), for the kiosk API and slip reprints. */
   kioskSessions: KioskSessions;
   /** Free space on the data disk; a write that failed for lack of space turns health down. */
@@ -66,17 +66,23 @@ export interface GatewayContext extends CoreDeps {
   hashing: HashPool;
   /**
    * False until NTP has synchronised the system clock (a Pi has no battery clock): receipts are
-   * not signed and the office is not contacted on a wrong time. Absent means trusted.
+   * not signed and the office is not contacted on a wrong time. Outside systemd it is true.
    */
-  clockSynchronized?: () => boolean;
+  clockSynchronized: () => boolean;
+  /** Demo mode's movable clock (the same object as `clock`), for POST /dev/clock; null in production. */
+  demoClock: DemoClock | null;
+}
+
+/** Everything a route or service verb may use: the base plus the started parts' services. */
+export interface GatewayContext extends BaseContext {
+  /** Signs, stores and prints confirmation slips (receipts/). */
+  receipts: ReceiptService;
+  /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing. */
+  outbox: OutboxWorker;
   /** The SMS side (modem bridge or simulator, sender, delivery tracker); see messaging/smsRuntime.ts. */
-  sms?: SmsRuntime;
-  /** Outbox workers (messaging/worker.ts): `poke()` after enqueueing, `addSender()` for a channel. */
-  outbox?: OutboxWorker;
-  /** Demo mode's in-process SMTP sink, shown at /dev/mail. */
-  mailSink?: MailSink;
-  /** Demo mode's movable clock (the same object as `clock`), for POST /dev/clock. */
-  demoClock?: DemoClock;
-  /** The in-process virtual printer when `printer.uri` is "virtual" (demo and tests). */
-  printerSimulator?: VirtualPrinter;
+  sms: SmsRuntime;
+  /** Demo mode's in-process SMTP sink, shown at /dev/mail; null with a real SMTP server. */
+  mailSink: MailSink | null;
+  /** The in-process virtual printer when `printer.uri` is "virtual" (demo and tests); otherwise null. */
+  printerSimulator: VirtualPrinter | null;
 }

@@ -72,7 +72,7 @@ console.log(
     ...(gateway.ctx.mailSink
       ? [`  Mail (demo):     ${base}/dev/mail  (SMTP sink on 127.0.0.1:${gateway.ctx.mailSink.port})`]
       : []),
-    ...(gateway.ctx.sms?.simulator && config.demo ? [`  SMS (demo):      ${base}/dev/sms  (SMS simulator)`] : []),
+    ...(gateway.ctx.sms.simulator && config.demo ? [`  SMS (demo):      ${base}/dev/sms  (SMS simulator)`] : []),
     `  Data directory:  ${config.dataDir}`,
     "",
   ].join("\n"),

@@ -1,6 +1,7 @@
 /**
  * Builds the gateway from a validated config: database, register verification, demo data,
- * health probes and the background parts (devices, workers). `stop()` undoes it in reverse.
+ * health probes, then the background parts (devices, workers; see lifecycle.ts), then the
+ * context from their services. `stop()` undoes it in reverse.
  */
 
 import { dirname, join, resolve } from "node:path";
@@ -12,13 +13,13 @@ import { createApp, createOfficeApp } from "./app.ts";
 import { type Clock, DemoClock, SteadyClock } from "./clock.ts";
 import { startClockWatch } from "./clockWatch.ts";
 import type { Config } from "./config.ts";
-import type { GatewayContext } from "./context.ts";
+import type { BaseContext, GatewayContext } from "./context.ts";
 import { demoOwnersRegister } from "./demo/ownersRegister.ts";
 import { DiskWatch } from "./diskWatch.ts";
 import { HashPool } from "./hashing.ts";
 import { HealthRegistry } from "./health.ts";
 import { startHousekeeping } from "./housekeeping.ts";
-import type { Stoppable } from "./lifecycle.ts";
+import { Lifecycle, type Stoppable } from "./lifecycle.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startSms } from "./messaging/smsRuntime.ts";
 import { startMessaging } from "./messaging/start.ts";
@@ -40,8 +41,8 @@ export interface Gateway {
   app: ReturnType<typeof createApp>;
   /** The office's listener (office API, staff console, health). */
   officeApp: ReturnType<typeof createOfficeApp>;
-  /** Background parts started by the runtime, stopped in reverse order. */
-  parts: Stoppable[];
+  /** Background parts started by the runtime, in start order (stopped in reverse). */
+  parts: readonly Stoppable[];
   stop(): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     : new SteadyClock({ toleranceMs: config.clock.stepToleranceSeconds * 1000 });
   const baseClock = options.clock ?? (steadyClock as Clock);
   // The demo's clock can be moved forward (POST /dev/clock); production runs on the given clock.
-  const demoClock = config.demo ? new DemoClock(baseClock) : undefined;
+  const demoClock = config.demo ? new DemoClock(baseClock) : null;
   const clock = demoClock ?? baseClock;
   const database = openDb(join(config.dataDir, "gateway.sqlite"));
   if (!config.demo) {
@@ -73,7 +74,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const core = { db: database.db, clock, config, logger };
   const register = new ConsentRegister(core);
   const health = new HealthRegistry();
-  const ctx: GatewayContext = {
+  // A Pi without a battery clock may run on a stale time until NTP answers (see systemd/timeSync.ts).
+  const timeSync = new TimeSync();
+  const base: BaseContext = {
     ...core,
     database,
     register,
@@ -83,11 +86,65 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     hashing: new HashPool(config.hashing, logger),
     demoClock,
     disk: new DiskWatch(config.dataDir, config.disk.minFreeMb * 1024 * 1024, () => clock.now()),
+    clockSynchronized: () => timeSync.synchronized,
   };
 
-  const chain = register.verify();
-  logger.info({ chain }, chain.ok ? "register chain verified" : "register chain BROKEN");
+  // Every part starts with what it needs; the context is built from their services afterwards.
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.add({ name: "hashing", stop: () => base.hashing.close() });
+  let ctx: GatewayContext;
+  try {
+    const chain = register.verify();
+    logger.info({ chain }, chain.ok ? "register chain verified" : "register chain BROKEN");
+    registerHealth(base, timeSync);
+    void timeSync.check(); // learn the answer before the first enrolment, not only on /healthz
 
+    if (config.demo && database.db.select({ id: owners.id }).from(owners).limit(1).all().length === 0) {
+      loadDemoRegister(base);
+    }
+
+    if (steadyClock) lifecycle.add(startClockWatch(base, steadyClock, base.kioskSessions));
+    lifecycle.add(startHousekeeping(base));
+    lifecycle.add(startOffice(base));
+    const receipts = lifecycle.add(await startReceipts(base));
+    const messaging = lifecycle.add(await startMessaging(base));
+    const outbox = messaging.service;
+    const sms = lifecycle.add(await startSms({ ...base, poke: () => outbox.poke() })).service;
+    outbox.addSender(sms.sender, { concurrency: config.outbox.concurrency.sms, perMinute: config.sms.perMinute });
+    ctx = {
+      ...base,
+      receipts: receipts.service,
+      printerSimulator: receipts.virtualPrinter,
+      outbox,
+      mailSink: messaging.mailSink,
+      sms,
+    };
+  } catch (err) {
+    // Nothing half-started stays behind: the parts already running stop, the database closes.
+    await lifecycle.stop();
+    database.close();
+    throw err;
+  }
+  const app = createApp(ctx);
+  const officeApp = createOfficeApp(ctx);
+  let stopped = false;
+  return {
+    ctx,
+    app,
+    officeApp,
+    parts: lifecycle.parts,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await lifecycle.stop();
+      database.close();
+      logger.info("gateway stopped");
+    },
+  };
+}
+
+function registerHealth(ctx: BaseContext, timeSync: TimeSync): void {
+  const { database, register, health } = ctx;
   health.register("db", () => {
     const started = performance.now();
     database.sqlite.query("SELECT 1").get();
@@ -110,18 +167,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
         },
   );
   health.register("alerts", () => {
-    const last24h = listOfficeAlerts(core, { hours: 24 }).length;
+    const last24h = listOfficeAlerts(ctx, { hours: 24 }).length;
     return last24h > 0
       ? { status: "degraded", last24h, action: "see the alerts in the staff console (/office/)" }
       : { status: "ok", last24h };
   });
-  // A Pi without a battery clock may run on a stale time until NTP answers (see systemd/timeSync.ts).
-  const timeSync = new TimeSync();
-  ctx.clockSynchronized = () => timeSync.synchronized;
-  void timeSync.check(); // learn the answer before the first enrolment, not only on /healthz
   health.register("clock", async () => {
     const state = await timeSync.check();
-    const lastStep = lastClockStep(core);
+    const lastStep = lastClockStep(ctx);
     return state.synchronized
       ? { status: "ok", source: state.source, lastStep }
       : {
@@ -131,48 +184,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
           action: "check the network and systemd-timesyncd (timedatectl)",
         };
   });
-
-  if (config.demo && database.db.select({ id: owners.id }).from(owners).limit(1).all().length === 0) {
-    loadDemoRegister(ctx);
-  }
-
-  const parts: Stoppable[] = [{ name: "hashing", stop: () => ctx.hashing.close() }];
-  if (steadyClock) parts.push(startClockWatch(core, steadyClock, ctx.kioskSessions));
-  parts.push(startHousekeeping(ctx));
-  parts.push(...startOffice(ctx).stops);
-  const receiptsPart = await startReceipts(ctx);
-  ctx.receipts = receiptsPart.service;
-  parts.push(receiptsPart);
-  await startMessaging(ctx, parts);
-  const sms = await startSms({ ...ctx, poke: () => ctx.outbox?.poke() });
-  ctx.sms = sms;
-  ctx.outbox?.addSender(sms.sender, { concurrency: config.outbox.concurrency.sms, perMinute: config.sms.perMinute });
-  parts.push({ name: "sms", stop: () => sms.stop() });
-  const app = createApp(ctx);
-  const officeApp = createOfficeApp(ctx);
-  let stopped = false;
-  return {
-    ctx,
-    app,
-    officeApp,
-    parts,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const part of [...parts].reverse()) {
-        try {
-          await part.stop();
-        } catch (err) {
-          logger.warn({ err, part: part.name }, "part failed to stop cleanly");
-        }
-      }
-      database.close();
-      logger.info("gateway stopped");
-    },
-  };
 }
 
-function loadDemoRegister(ctx: GatewayContext): void {
+function loadDemoRegister(ctx: BaseContext): void {
   const demo = demoOwnersRegister();
   importOwners(ctx, demo);
   const lines = [

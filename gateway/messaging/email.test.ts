@@ -46,7 +46,7 @@ function send(m: Partial<NewMessage>) {
 }
 
 const row = (id: string) => gw.ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
-const drain = () => gw.ctx.outbox?.runUntilIdle();
+const drain = () => gw.ctx.outbox.runUntilIdle();
 
 function enrol(flatCode: string, email: string, mobile: string) {
   gw.ctx.db.transaction((tx) =>

@@ -64,11 +64,11 @@ describe("the gateway with gammu-smsd", () => {
       to: "600 400 500",
     });
     expect(res.status).toBe(201);
-    const modem = gw.ctx.sms?.modem as GammuModem;
+    const modem = gw.ctx.sms.modem as GammuModem;
     const gammu = new GammuDb(modem.dbFile);
     try {
       const sent = await until("the code in sentitems", () => {
-        gw.ctx.outbox?.poke();
+        gw.ctx.outbox.poke();
         return gammu.findByCreator(`otp-${res.body.id}`)?.where === "sentitems" ? true : undefined;
       });
       expect(sent).toBe(true);

@@ -10,6 +10,7 @@ import { SmsSimulator } from "../../drivers/modem/simulator.ts";
 import type { SmsModem } from "../../drivers/modem/types.ts";
 import type { CoreDeps } from "../deps.ts";
 import type { HealthRegistry } from "../health.ts";
+import type { Part } from "../lifecycle.ts";
 import type { ConsentRegister } from "../services/register.ts";
 import { SmsSender } from "./smsSender.ts";
 import { SmsTracker } from "./smsTracker.ts";
@@ -20,14 +21,13 @@ export interface SmsRuntime {
   tracker: SmsTracker;
   /** Present when `sms.driver` is "simulator" (the `/dev/sms` pages read it). */
   simulator: SmsSimulator | null;
-  stop(): Promise<void>;
 }
 
 export type SmsRuntimeDeps = CoreDeps & {
   register: ConsentRegister;
-  health?: HealthRegistry;
+  health: HealthRegistry;
   /** Wakes the outbox workers (a STOP confirmation was enqueued). */
-  poke?: () => void;
+  poke: () => void;
 };
 
 export function createModem(deps: CoreDeps): SmsModem {
@@ -62,17 +62,15 @@ export function createModem(deps: CoreDeps): SmsModem {
   });
 }
 
-export async function startSms(deps: SmsRuntimeDeps, modem: SmsModem = createModem(deps)): Promise<SmsRuntime> {
+export async function startSms(deps: SmsRuntimeDeps, modem: SmsModem = createModem(deps)): Promise<Part<SmsRuntime>> {
   await modem.start();
   const sender = new SmsSender(deps, modem);
   const tracker = new SmsTracker(deps, modem, sender);
   tracker.start(deps.config.sms.pollMs);
-  deps.health?.register("modem", () => modem.health());
+  deps.health.register("modem", () => modem.health());
   return {
-    modem,
-    sender,
-    tracker,
-    simulator: modem instanceof SmsSimulator ? modem : null,
+    name: "sms",
+    service: { modem, sender, tracker, simulator: modem instanceof SmsSimulator ? modem : null },
     async stop() {
       await tracker.stop();
       await sender.close();

@@ -1,23 +1,30 @@
 /**
  * Starts the outbox workers with the email channel (SMTP, or the in-process sink in demo),
  * the bounce reader when an IMAP mailbox is configured, and the `smtp` health part.
- * The SMS bridge plugs into the same workers with `ctx.outbox.addSender(...)`.
+ * The SMS bridge plugs into the same workers with `addSender(...)` (runtime.ts). Stopping stops
+ * the bounce reader, then the workers, then the sink.
  */
 import { join } from "node:path";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { outbox } from "../../db/schema/index.ts";
-import type { GatewayContext } from "../context.ts";
+import type { BaseContext } from "../context.ts";
 import type { PartHealth } from "../health.ts";
-import type { Stoppable } from "../lifecycle.ts";
+import type { Part } from "../lifecycle.ts";
 import { unreviewedBounceCount } from "../services/listBounces.ts";
 import { BounceReader } from "./bounces.ts";
 import { EmailSender } from "./email.ts";
+import type { MailSink } from "./sink.ts";
 import { OutboxWorker } from "./worker.ts";
 
-export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): Promise<void> {
+export interface MessagingPart extends Part<OutboxWorker> {
+  /** Demo mode's in-process SMTP sink (`email.driver: sink`); null with a real SMTP server. */
+  mailSink: MailSink | null;
+}
+
+export async function startMessaging(ctx: BaseContext): Promise<MessagingPart> {
   const { config, logger } = ctx;
   const worker = new OutboxWorker(ctx, { onWriteFailure: (err) => ctx.disk.noteFailure(err) });
-  ctx.outbox = worker;
+  let mailSink: MailSink | null = null;
 
   let target = { host: config.email.host, port: config.email.port };
   if (config.email.driver === "sink") {
@@ -25,8 +32,7 @@ export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): P
     const { MailSink } = await import("./sink.ts");
     const sink = new MailSink({ host: "127.0.0.1", port: config.email.port, dir: join(config.dataDir, "mail") });
     const port = await sink.start();
-    ctx.mailSink = sink;
-    parts.push({ name: "mail-sink", stop: () => sink.stop() });
+    mailSink = sink;
     target = { host: "127.0.0.1", port };
     if (port !== config.email.port)
       logger.warn({ wanted: config.email.port, port }, "mail sink port busy; using a free one");
@@ -36,15 +42,11 @@ export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): P
   const sender = new EmailSender(ctx, target);
   worker.addSender(sender);
   worker.start();
-  // Stopped before the sink (parts stop in reverse); well inside the 10 s shutdown budget.
-  parts.push({ name: "outbox-worker", stop: () => worker.stop(4_000) });
 
-  let bounces: BounceReader | undefined;
+  let bounces: BounceReader | null = null;
   if (config.email.imap) {
-    const reader = new BounceReader({ ...ctx, poke: () => worker.poke() }, config.email.imap);
-    reader.start();
-    bounces = reader;
-    parts.push({ name: "bounce-reader", stop: () => reader.stop() });
+    bounces = new BounceReader({ ...ctx, poke: () => worker.poke() }, config.email.imap);
+    bounces.start();
   }
 
   ctx.health.register("smtp", (): PartHealth => {
@@ -71,4 +73,15 @@ export async function startMessaging(ctx: GatewayContext, parts: Stoppable[]): P
       ...(bounces ? { bounces: { ...bounces.status(), unclassified: unreviewedBounceCount(ctx) } } : {}),
     };
   });
+  return {
+    name: "messaging",
+    service: worker,
+    mailSink,
+    async stop() {
+      await bounces?.stop();
+      // Before the sink; well inside the 10 s shutdown budget.
+      await worker.stop(4_000);
+      await mailSink?.stop();
+    },
+  };
 }

@@ -53,7 +53,7 @@ export class OfficePush {
       backoffBaseMs: pushBackoffBaseMs,
       backoffMaxMs: pushBackoffMaxMs,
       now: () => deps.clock.now(),
-      clockSynchronized: () => deps.clockSynchronized?.() !== false,
+      clockSynchronized: deps.clockSynchronized,
       onFailure: (stream: string, f: { reason: string; message: string; failures: number; retryInMs: number }) =>
         deps.logger.warn(
           { stream, reason: f.reason, err: f.message, failures: f.failures, retryInMs: f.retryInMs },

@@ -3,17 +3,14 @@
  * is set, the push sync with its `office_sync` health part.
  */
 import { ConfigError } from "../config.ts";
-import type { GatewayContext } from "../context.ts";
+import type { BaseContext } from "../context.ts";
+import type { Part } from "../lifecycle.ts";
 import { ensureDemoOfficeKey } from "../services/ensureDemoOfficeKey.ts";
 import { ensureDemoStaffUser } from "../staff/start.ts";
 import { OfficePush } from "./push.ts";
 
-export interface OfficeParts {
-  push: OfficePush | null;
-  stops: Array<{ name: string; stop(): Promise<void> }>;
-}
-
-export function startOffice(ctx: GatewayContext, print: (line: string) => void = console.log): OfficeParts {
+/** The push sync, or null when `office.url` is unset (the office pulls). */
+export function startOffice(ctx: BaseContext, print: (line: string) => void = console.log): Part<OfficePush | null> {
   if (ctx.config.demo) {
     const key = ensureDemoOfficeKey(ctx);
     ctx.logger.info({ keyId: key.keyId, source: key.source }, "demo office key ready");
@@ -34,7 +31,7 @@ export function startOffice(ctx: GatewayContext, print: (line: string) => void =
   const { url, keyId, secret } = ctx.config.office;
   if (!url) {
     ctx.health.register("office_sync", () => ({ status: "not_configured", mode: "pull only (office.url unset)" }));
-    return { push: null, stops: [] };
+    return { name: "office-push", service: null, stop: () => {} };
   }
   // validateConfig already refused a URL without its key; this guards callers that built a config by hand.
   if (!keyId || !secret)
@@ -43,5 +40,5 @@ export function startOffice(ctx: GatewayContext, print: (line: string) => void =
   ctx.health.register("office_sync", () => push.health());
   push.start();
   ctx.logger.info({ target: new URL(url).origin }, "office push sync started");
-  return { push, stops: [{ name: "office-push", stop: () => push.stop() }] };
+  return { name: "office-push", service: push, stop: () => push.stop() };
 }

@@ -47,7 +47,7 @@ async function sessionFor(flatCode = SAMPLE_INPUT.flatCode): Promise<string> {
 }
 
 function issue(input: ReceiptInput = SAMPLE_INPUT) {
-  const service = gw.ctx.receipts!;
+  const service = gw.ctx.receipts;
   return gw.ctx.db.transaction((tx) => service.issue(tx, input));
 }
 
@@ -70,7 +70,7 @@ describe("a confirmation slip end to end", () => {
     expect(issued.number).toMatch(/^K1-\d{6}$/);
     const vp = part.virtualPrinter!;
     const next = vp.nextSlip();
-    expect(await gw.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+    expect(await gw.ctx.receipts.print(issued.number)).toEqual({ status: "printed" });
     const slip = await next;
     expect(slip.text).toContain("Właściciel: Małgorzata\n  Żółkiewska-Ślęzak");
     expect(slip.text).toContain(`Nr: ${issued.number}`);
@@ -111,7 +111,7 @@ describe("a confirmation slip end to end", () => {
     const first = Number(issue().number.slice(3));
     expect(() =>
       gw.ctx.db.transaction((tx) => {
-        gw.ctx.receipts!.issue(tx, SAMPLE_INPUT);
+        gw.ctx.receipts.issue(tx, SAMPLE_INPUT);
         throw new Error("enrolment failed later");
       }),
     ).toThrow("enrolment failed later");
@@ -124,7 +124,7 @@ describe("a confirmation slip end to end", () => {
     const queued = part.service.countFailed();
     vp.state = "paper_out";
     const issued = issue();
-    const outcome = await gw.ctx.receipts!.print(issued.number);
+    const outcome = await gw.ctx.receipts.print(issued.number);
     expect(outcome).toMatchObject({ status: "failed" });
     expect((await gw.json("GET", `/api/v1/receipts/${issued.number}/status`)).body).toMatchObject({
       status: "failed",
@@ -142,7 +142,7 @@ describe("a confirmation slip end to end", () => {
 
     vp.state = "ok";
     await until(() => vp.slips.length === 1);
-    await until(() => gw.ctx.receipts!.printStatus(issued.number).status === "printed");
+    await until(() => gw.ctx.receipts.printStatus(issued.number).status === "printed");
     expect(vp.slips[0].text).not.toContain("DUPLIKAT");
     expect((await gw.json("GET", "/healthz")).body.parts.printer).toMatchObject({
       status: "ok",
@@ -167,22 +167,22 @@ describe("a confirmation slip end to end", () => {
     const vp = part.virtualPrinter!;
     vp.state = "paper_out";
     const issued = issue();
-    await gw.ctx.receipts!.print(issued.number);
+    await gw.ctx.receipts.print(issued.number);
     gw.clock.advance(11 * 60_000);
     vp.state = "ok";
     await until(() => part.printer.state.state === "ready");
     await part.worker.tick();
     expect(vp.slips).toHaveLength(0);
-    expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("failed");
+    expect(gw.ctx.receipts.printStatus(issued.number).status).toBe("failed");
     // Still there for the reprint route; marked printed once a copy comes out.
     await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: await sessionFor() });
-    expect(gw.ctx.receipts!.printStatus(issued.number).status).toBe("printed");
+    expect(gw.ctx.receipts.printStatus(issued.number).status).toBe("printed");
   });
 
   it("reprints the same data marked DUPLIKAT", async () => {
     const issued = issue();
     const vp = part.virtualPrinter!;
-    await gw.ctx.receipts!.print(issued.number);
+    await gw.ctx.receipts.print(issued.number);
     const next = vp.nextSlip();
     const res = await gw.json("POST", `/api/v1/receipts/${issued.number}/reprint`, { session: await sessionFor() });
     expect(res.body).toEqual({ status: "printed" });
@@ -242,7 +242,7 @@ describe("a confirmation slip end to end", () => {
 describe("the demo's virtual printer page", () => {
   it("shows what was printed and switches the printer's state", async () => {
     const issued = issue();
-    await gw.ctx.receipts!.print(issued.number);
+    await gw.ctx.receipts.print(issued.number);
     const listing = await gw.json("GET", "/dev/printer.json");
     expect(listing.body.state).toBe("ok");
     expect(listing.body.slips.at(-1).text).toContain(`Nr: ${issued.number}`);
@@ -264,8 +264,8 @@ describe("a slip on a device-file printer (printer.uri = a path)", () => {
     const file = join(dir, "lp0");
     const lp = await startTestGateway({ printer: { uri: `file:${file}`, widthMm: 80, pollSeconds: 60 } });
     try {
-      const issued = lp.ctx.db.transaction((tx) => lp.ctx.receipts!.issue(tx, SAMPLE_INPUT));
-      expect(await lp.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+      const issued = lp.ctx.db.transaction((tx) => lp.ctx.receipts.issue(tx, SAMPLE_INPUT));
+      expect(await lp.ctx.receipts.print(issued.number)).toEqual({ status: "printed" });
       expect(readFileSync(file).includes(Buffer.from(issued.qr))).toBe(true);
       expect((await lp.json("GET", "/healthz")).body.parts.printer).toMatchObject({
         status: "ok",
@@ -287,8 +287,8 @@ describe("a printer that never answers DLE EOT (printer.status auto)", () => {
     vp.mute = true;
     const g = await startTestGateway({ printer: { uri: vp.uri, widthMm: 80, pollSeconds: 60 } });
     try {
-      const issued = g.ctx.db.transaction((tx) => g.ctx.receipts!.issue(tx, SAMPLE_INPUT));
-      expect(await g.ctx.receipts!.print(issued.number)).toEqual({ status: "printed" });
+      const issued = g.ctx.db.transaction((tx) => g.ctx.receipts.issue(tx, SAMPLE_INPUT));
+      expect(await g.ctx.receipts.print(issued.number)).toEqual({ status: "printed" });
       await until(() => vp.slips.length === 1);
       expect((await g.json("GET", "/healthz")).body.parts.printer).toMatchObject({
         status: "degraded",
@@ -307,8 +307,8 @@ describe("a printer that never answers DLE EOT (printer.status auto)", () => {
 describe("shutting down while a slip prints", () => {
   it("lets the print finish and record its outcome before the database closes", async () => {
     const g = await startTestGateway({ printer: { uri: "virtual", pollSeconds: 60 } });
-    const issued = g.ctx.db.transaction((tx) => g.ctx.receipts!.issue(tx, SAMPLE_INPUT));
-    const printing = g.ctx.receipts!.print(issued.number);
+    const issued = g.ctx.db.transaction((tx) => g.ctx.receipts.issue(tx, SAMPLE_INPUT));
+    const printing = g.ctx.receipts.print(issued.number);
     await g.dispose();
     expect(await printing).toEqual({ status: "printed" });
   });

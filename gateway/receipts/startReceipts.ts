@@ -8,15 +8,15 @@ import { codePageTable, resolveProfile } from "../../drivers/printer/profiles.ts
 import { ReceiptPrinter } from "../../drivers/printer/receiptPrinter.ts";
 import { transportFromUri } from "../../drivers/printer/transports.ts";
 import { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
-import type { GatewayContext } from "../context.ts";
+import type { BaseContext } from "../context.ts";
+import type { Part } from "../lifecycle.ts";
 import { type KioskKey, loadOrCreateKioskKey } from "./kioskKey.ts";
 import { ReceiptNumbers } from "./receiptNumbers.ts";
 import { KioskReceipts } from "./receiptService.ts";
 import { ReprintWorker } from "./reprintWorker.ts";
 
-export interface ReceiptsPart {
+export interface ReceiptsPart extends Part<KioskReceipts> {
   name: "receipts";
-  service: KioskReceipts;
   key: KioskKey;
   printer: ReceiptPrinter;
   worker: ReprintWorker;
@@ -25,7 +25,7 @@ export interface ReceiptsPart {
   stop(): Promise<void>;
 }
 
-export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> {
+export async function startReceipts(ctx: BaseContext): Promise<ReceiptsPart> {
   const { config, logger, clock } = ctx;
   const key = loadOrCreateKioskKey(ctx);
   let virtualPrinter: VirtualPrinter | null = null;
@@ -38,7 +38,6 @@ export async function startReceipts(ctx: GatewayContext): Promise<ReceiptsPart> 
       codePages: codePageTable(profile),
     });
     await virtualPrinter.start();
-    ctx.printerSimulator = virtualPrinter;
     uri = virtualPrinter.uri;
     logger.info({ uri, outDir: join(config.dataDir, "printer") }, "virtual printer started");
   }

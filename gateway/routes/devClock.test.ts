@@ -36,6 +36,6 @@ describe("/dev/clock", () => {
       expect((await gw.json("GET", path)).status, path).toBe(404);
     }
     expect(gw.ctx.clock.now().toISOString()).toBe(before);
-    expect(gw.ctx.demoClock).toBeUndefined();
+    expect(gw.ctx.demoClock).toBeNull();
   });
 });

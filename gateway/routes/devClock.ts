@@ -43,7 +43,7 @@ export function devClockRoutes(ctx: GatewayContext, clock: DemoClock) {
       .post("/dev/clock", validate("json", advanceBody), (c) => {
         const { days = 0, hours = 0, minutes = 0 } = c.req.valid("json");
         clock.advance(((days * 24 + hours) * 60 + minutes) * 60_000);
-        ctx.outbox?.poke();
+        ctx.outbox.poke();
         ctx.logger.info(state(), "demo clock moved forward");
         return c.json(state());
       })

@@ -29,7 +29,7 @@ describe("/dev/mail (demo mode's SMTP sink)", () => {
       subject: "Kod weryfikacyjny: 482913",
       text: "Twój kod: 482913. Ważny 5 minut.",
     });
-    g.ctx.outbox?.poke();
+    g.ctx.outbox.poke();
     const mails = await waitFor(async () => {
       const res = await g.json("GET", "/dev/mail.json?to=anna.nowak@example.com");
       return res.body.length > 0 ? res.body : undefined;
@@ -61,6 +61,6 @@ describe("/dev/mail (demo mode's SMTP sink)", () => {
     gw = await startTestGateway({ email: { driver: "smtp", port: 2 } }, { demo: false });
     const res = await gw.app.request("/dev/mail.json");
     expect(res.status).toBe(404);
-    expect(gw.ctx.mailSink).toBeUndefined();
+    expect(gw.ctx.mailSink).toBeNull();
   });
 });

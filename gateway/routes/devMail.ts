@@ -4,20 +4,19 @@
  * end-to-end tests read one-time codes from it). `?to=<address>` filters by recipient.
  */
 import { Hono } from "hono";
-import type { GatewayContext } from "../context.ts";
-import type { StoredMail } from "../messaging/sink.ts";
+import type { MailSink, StoredMail } from "../messaging/sink.ts";
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-function selected(ctx: GatewayContext, to: string | undefined): StoredMail[] {
-  const all = ctx.mailSink?.list() ?? [];
+function selected(sink: MailSink, to: string | undefined): StoredMail[] {
+  const all = sink.list();
   if (!to) return all;
   const wanted = to.trim().toLowerCase();
   return all.filter((m) => m.to.toLowerCase().split(/,\s*/).includes(wanted));
 }
 
-function page(mails: StoredMail[], sinkPort: number | null): string {
+function page(mails: StoredMail[], sinkPort: number): string {
   const items = [...mails]
     .reverse()
     .map(
@@ -39,16 +38,16 @@ pre{white-space:pre-wrap;font-family:inherit;background:#f6f6f6;padding:.5em}
 .meta{color:#555;font-size:.9em}
 </style></head><body>
 <h1>Poczta testowa – ${mails.length} wiad.</h1><p><a href="/dev/clock">Zegar demo: przesuń czas do przodu</a></p>
-<p class="meta">Serwer SMTP w trybie demo: 127.0.0.1:${sinkPort ?? "–"}. Najnowsze na górze. JSON: <a href="/dev/mail.json">/dev/mail.json</a>.</p>
+<p class="meta">Serwer SMTP w trybie demo: 127.0.0.1:${sinkPort}. Najnowsze na górze. JSON: <a href="/dev/mail.json">/dev/mail.json</a>.</p>
 ${items || "<p>Nic jeszcze nie przyszło.</p>"}
 </body></html>`;
 }
 
-export function devMailRoutes(ctx: GatewayContext) {
+export function devMailRoutes(sink: MailSink) {
   return new Hono()
     .get("/dev/mail.json", (c) =>
       c.json(
-        selected(ctx, c.req.query("to")).map(({ messageId, to, subject, text, date }) => ({
+        selected(sink, c.req.query("to")).map(({ messageId, to, subject, text, date }) => ({
           messageId,
           to,
           subject,
@@ -57,5 +56,5 @@ export function devMailRoutes(ctx: GatewayContext) {
         })),
       ),
     )
-    .get("/dev/mail", (c) => c.html(page(selected(ctx, c.req.query("to")), ctx.mailSink?.port ?? null)));
+    .get("/dev/mail", (c) => c.html(page(selected(sink, c.req.query("to")), sink.port)));
 }

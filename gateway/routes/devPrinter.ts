@@ -8,32 +8,29 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import type { GatewayContext } from "../context.ts";
+import type { VirtualPrinter } from "../../drivers/printer/virtual/virtualPrinter.ts";
 import { KioskError } from "../errors.ts";
 import { validate } from "./validate.ts";
 
 const STATES = ["ok", "paper_near_end", "paper_out", "cover_open", "offline"] as const;
 
-export function devPrinterRoutes(ctx: GatewayContext) {
-  const simulator = () => {
-    if (!ctx.printerSimulator) throw new KioskError("NOT_FOUND", "the virtual printer is not running");
-    return ctx.printerSimulator;
-  };
+/** Mounted only with the virtual printer (`printer.uri: virtual`). */
+export function devPrinterRoutes(printer: VirtualPrinter) {
   return new Hono()
     .get("/dev/printer.json", (c) => {
-      const vp = simulator();
+      const vp = printer;
       return c.json({
         state: vp.state,
         slips: vp.slips.map((s) => ({ file: s.file, bytes: s.bytes, text: s.text, qr: s.qr })),
       });
     })
     .get("/dev/printer/latest.png", (c) => {
-      const last = simulator().slips.at(-1);
+      const last = printer.slips.at(-1);
       if (!last || last.png.length === 0) throw new KioskError("NOT_FOUND", "nothing printed yet");
       return c.body(new Uint8Array(last.png), 200, { "content-type": "image/png", "cache-control": "no-store" });
     })
     .get("/dev/printer", (c) => {
-      const vp = simulator();
+      const vp = printer;
       const last = vp.slips.at(-1);
       return c.html(`<!doctype html><html lang="pl"><meta charset="utf-8"><title>Drukarka wirtualna</title>
 <body style="font-family:sans-serif;background:#eee">
@@ -42,7 +39,7 @@ ${last ? `<img src="/dev/printer/latest.png" alt="ostatni wydruk" style="backgro
 </body></html>`);
     })
     .post("/dev/printer/state", validate("json", z.object({ state: z.enum(STATES) })), (c) => {
-      const vp = simulator();
+      const vp = printer;
       vp.state = c.req.valid("json").state;
       return c.json({ state: vp.state });
     });

@@ -8,7 +8,7 @@ let gw: TestGateway;
 
 async function smsTo(to: string, count: number) {
   for (let i = 0; i < 100; i++) {
-    gw.ctx.outbox?.poke();
+    gw.ctx.outbox.poke();
     const list = (await gw.json("GET", `/dev/sms.json?to=${encodeURIComponent(to)}`)).body as Array<{
       id: string;
       to: string;

@@ -6,9 +6,9 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
+import type { SmsSimulator } from "../../drivers/modem/simulator.ts";
 import type { GatewayContext } from "../context.ts";
 import { checkMobile } from "../domain/contacts.ts";
-import { KioskError } from "../errors.ts";
 import { validate } from "./validate.ts";
 
 const escapeHtml = (s: string) =>
@@ -23,12 +23,6 @@ const STATE_PL: Record<string, string> = {
   unknown: "nieznany",
 };
 
-function simulator(ctx: GatewayContext) {
-  const sim = ctx.sms?.simulator;
-  if (!sim) throw new KioskError("NOT_FOUND", 'the SMS simulator is not running (sms.driver is not "simulator")');
-  return sim;
-}
-
 function normalisedTo(to: string | undefined): string | undefined {
   if (!to) return undefined;
   const mobile = checkMobile(to);
@@ -37,17 +31,16 @@ function normalisedTo(to: string | undefined): string | undefined {
 
 const incomingBody = z.object({ from: z.string().trim().min(3).max(40), text: z.string().min(1).max(1000) });
 
-export function devSmsRoutes(ctx: GatewayContext) {
+/** Mounted only with the simulator (`sms.driver: simulator`). */
+export function devSmsRoutes(ctx: GatewayContext, simulator: SmsSimulator) {
   return new Hono()
     .get("/dev/sms.json", (c) => {
       const to = normalisedTo(c.req.query("to"));
-      const list = simulator(ctx)
-        .sent()
-        .filter((m) => !to || m.to === to);
+      const list = simulator.sent().filter((m) => !to || m.to === to);
       return c.json(list.map(({ id, to, text, at }) => ({ id, to, text, at })));
     })
     .get("/dev/sms", (c) => {
-      const list = simulator(ctx).sent().reverse();
+      const list = simulator.sent().reverse();
       const items = list
         .map(
           (m) => `<article>
@@ -74,8 +67,8 @@ ${items || "<p>Nic jeszcze nie wysłano.</p>"}
     })
     .post("/dev/sms/incoming", validate("json", incomingBody), async (c) => {
       const { from, text } = c.req.valid("json");
-      const sms = simulator(ctx).receive(normalisedTo(from) ?? from, text);
-      await ctx.sms?.tracker.tick();
+      const sms = simulator.receive(normalisedTo(from) ?? from, text);
+      await ctx.sms.tracker.tick();
       return c.json({ accepted: true, key: sms.key }, 202);
     });
 }

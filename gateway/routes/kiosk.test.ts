@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { otpCodes, outbox, registerEvents } from "../../db/schema/index.ts";
+import { contacts, kioskRequests, otpCodes, outbox, registerEvents } from "../../db/schema/index.ts";
 import { demoOwnersRegister } from "../demo/ownersRegister.ts";
 import { ANNOUNCEMENT_CHANNELS } from "../domain/categories.ts";
 import { channelTexts } from "../domain/channelSentences.ts";
@@ -358,6 +358,28 @@ describe("kiosk API", () => {
     expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(0);
     gw.ctx.clockSynchronized = () => true;
     expect((await enrolBoth(body.session)).status).toBe(201);
+  });
+
+  it("commits no enrolment whose slip cannot be issued (500, no event, notice, contact or answer kept)", async () => {
+    const { body } = await identify();
+    // The receipt store refuses the insert: the slip is issued inside the enrolment's transaction.
+    gw.ctx.database.sqlite.exec(
+      "CREATE TRIGGER receipts_refused BEFORE INSERT ON receipts BEGIN SELECT RAISE(ABORT, 'receipt store refused'); END",
+    );
+    const key = randomUUID();
+    const refused = await enrolBoth(body.session, undefined, undefined, key);
+    expect(refused.status).toBe(500);
+    expect(refused.body.error.code).toBe("INTERNAL");
+    expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(0);
+    expect(gw.ctx.db.select().from(outbox).all()).toHaveLength(0);
+    expect(gw.ctx.db.select().from(contacts).all()).toHaveLength(0);
+    expect(gw.ctx.db.select().from(kioskRequests).all()).toHaveLength(0);
+
+    gw.ctx.database.sqlite.exec("DROP TRIGGER receipts_refused");
+    const retried = await enrolBoth(body.session, undefined, undefined, key);
+    expect(retried.status).toBe(201);
+    expect(retried.body.receipt.number).toMatch(/^K1-\d+$/);
+    expect(gw.ctx.db.select().from(registerEvents).all()).toHaveLength(1);
   });
 
   it("refuses an owner the office's register no longer lists, and expired sessions", async () => {

@@ -95,7 +95,7 @@ beforeAll(async () => {
       text: "Dzień dobry",
     });
   }
-  await gw.ctx.outbox?.runUntilIdle();
+  await gw.ctx.outbox.runUntilIdle();
 });
 
 afterAll(async () => {

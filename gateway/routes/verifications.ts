@@ -24,7 +24,7 @@ export function verificationsRoutes(ctx: GatewayContext) {
       const { session, ...body } = c.req.valid("json");
       const s = ctx.kioskSessions.require(session);
       const issued = requestVerification(
-        { ...ctx, poke: () => ctx.outbox?.poke() },
+        { ...ctx, poke: () => ctx.outbox.poke() },
         { ...body, session: { key: s.key, flatCode: s.flatCode } },
       );
       return c.json(issued, 201);

@@ -6,7 +6,7 @@
  */
 import { and, eq, isNotNull } from "drizzle-orm";
 import { contacts, otpCodes } from "../../db/schema/index.ts";
-import type { GatewayContext } from "../context.ts";
+import type { GatewayContext, IssuedReceipt } from "../context.ts";
 import type { DbOrTx } from "../deps.ts";
 import type { ElectronicChannel } from "../domain/categories.ts";
 import type { FlatConsent } from "../domain/consentState.ts";
@@ -42,7 +42,7 @@ export interface EnrolResult {
   eventSeq: number;
   electronicFrom: string | null;
   paperUntil: string | null;
-  receipt: { number: string; qr: string } | null;
+  receipt: IssuedReceipt;
   status: StatusView;
 }
 
@@ -123,7 +123,7 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
   const typed = normalise(input);
   const now = ctx.clock.now();
   // A slip signed with a wrong date is worse than a short wait (a Pi has no battery clock).
-  if (ctx.clockSynchronized?.() === false) {
+  if (!ctx.clockSynchronized()) {
     throw new KioskError("UNAVAILABLE", "the kiosk clock is not synchronised yet; try again in a minute");
   }
   const nowIso = now.toISOString();
@@ -204,22 +204,22 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
     noticeEnrolmentConfirmed(tx, ctx, after, label, event.seq);
 
     const electronicFrom = earliest(after.channels.email.paperUntil, after.channels.sms.paperUntil);
-    const receipt =
-      ctx.receipts?.issue(tx, {
-        action: kind.kind === "enrolled" || kind.kind === "recipient_replaced" ? "enrolment" : "update",
-        eventSeq: event.seq,
-        eventHash: event.hash,
-        flatCode: input.flatCode,
-        flatLabel: label,
-        ownerName: `${owner.firstName} ${owner.surname}`,
-        email: after.email,
-        mobile: after.mobile,
-        channels: input.channels,
-        electronicFrom,
-        consentVersion: input.consentVersion,
-        language: input.language,
-        occurredAt: event.occurredAt,
-      }) ?? null;
+    // Inside the transaction: an enrolment that cannot have its slip is not committed at all.
+    const receipt = ctx.receipts.issue(tx, {
+      action: kind.kind === "enrolled" || kind.kind === "recipient_replaced" ? "enrolment" : "update",
+      eventSeq: event.seq,
+      eventHash: event.hash,
+      flatCode: input.flatCode,
+      flatLabel: label,
+      ownerName: `${owner.firstName} ${owner.surname}`,
+      email: after.email,
+      mobile: after.mobile,
+      channels: input.channels,
+      electronicFrom,
+      consentVersion: input.consentVersion,
+      language: input.language,
+      occurredAt: event.occurredAt,
+    });
     const answer: EnrolResult = {
       kind: kind.kind,
       eventSeq: event.seq,
@@ -233,11 +233,9 @@ export function enrol(ctx: GatewayContext, input: EnrolInput): EnrolResult {
   });
 
   ctx.logger.info({ flat: input.flatCode, kind: result.kind, seq: result.eventSeq }, "kiosk enrolment committed");
-  ctx.outbox?.poke(); // notices were queued in the transaction: wake the workers now
-  if (result.receipt && ctx.receipts) {
-    // Printing happens after the commit and never undoes it; a problem queues a reprint.
-    ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
-  }
+  ctx.outbox.poke(); // notices were queued in the transaction: wake the workers now
+  // Printing happens after the commit and never undoes it; a problem queues a reprint.
+  ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
   return result;
 }
 

@@ -82,7 +82,7 @@ export function recordPaperForm(ctx: GatewayContext, input: PaperFormInput): Pap
       electronicFrom,
     };
   });
-  ctx.outbox?.poke();
+  ctx.outbox.poke();
   const after = ctx.register.stateOf(input.flat);
   const confirmation = result.repeated ? "print" : after.email ? "email" : after.mobile ? "sms" : "print";
   return { ...result, confirmation, warnings: check.warnings };

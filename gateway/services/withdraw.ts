@@ -3,7 +3,7 @@
  * everything. Takes effect immediately; the slip confirms it.
  */
 
-import type { GatewayContext } from "../context.ts";
+import type { GatewayContext, IssuedReceipt } from "../context.ts";
 import type { ElectronicChannel } from "../domain/categories.ts";
 import { KioskError } from "../errors.ts";
 import { requireEligible } from "./eligibleOwner.ts";
@@ -21,7 +21,7 @@ export interface WithdrawInput {
 
 export interface WithdrawResult {
   eventSeq: number;
-  receipt: { number: string; qr: string } | null;
+  receipt: IssuedReceipt;
   status: StatusView;
 }
 
@@ -29,7 +29,7 @@ export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawRes
   const earlier = previousAnswer<WithdrawResult>(ctx.db, input.idempotencyKey);
   if (earlier) return earlier;
   // A slip signed with a wrong date is worse than a short wait (a Pi has no battery clock).
-  if (ctx.clockSynchronized?.() === false) {
+  if (!ctx.clockSynchronized()) {
     throw new KioskError("UNAVAILABLE", "the kiosk clock is not synchronised yet; try again in a minute");
   }
   const nowIso = ctx.clock.now().toISOString();
@@ -53,31 +53,29 @@ export function withdraw(ctx: GatewayContext, input: WithdrawInput): WithdrawRes
       input.ownerId,
     );
     const after = ctx.register.stateOf(input.flatCode, null, tx);
-    const receipt =
-      ctx.receipts?.issue(tx, {
-        action: "withdrawal",
-        eventSeq: event.seq,
-        eventHash: event.hash,
-        flatCode: input.flatCode,
-        flatLabel: flatLabel(tx, input.flatCode),
-        ownerName: `${owner.firstName} ${owner.surname}`,
-        email: after.email,
-        mobile: after.mobile,
-        channels: (["email", "sms"] as const).filter((c) => after.channels[c].consented),
-        electronicFrom: null,
-        consentVersion: after.consentVersion,
-        language: input.language,
-        occurredAt: event.occurredAt,
-      }) ?? null;
+    // Inside the transaction: a withdrawal that cannot have its slip is not committed at all.
+    const receipt = ctx.receipts.issue(tx, {
+      action: "withdrawal",
+      eventSeq: event.seq,
+      eventHash: event.hash,
+      flatCode: input.flatCode,
+      flatLabel: flatLabel(tx, input.flatCode),
+      ownerName: `${owner.firstName} ${owner.surname}`,
+      email: after.email,
+      mobile: after.mobile,
+      channels: (["email", "sms"] as const).filter((c) => after.channels[c].consented),
+      electronicFrom: null,
+      consentVersion: after.consentVersion,
+      language: input.language,
+      occurredAt: event.occurredAt,
+    });
     const answer: WithdrawResult = { eventSeq: event.seq, receipt, status: statusView(after, input.ownerId) };
     rememberAnswer(tx, input.idempotencyKey, answer, nowIso);
     return answer;
   });
   ctx.logger.info({ flat: input.flatCode, seq: result.eventSeq }, "kiosk withdrawal committed");
-  ctx.outbox?.poke(); // notices were queued in the transaction: wake the workers now
-  if (result.receipt && ctx.receipts) {
-    // Printing happens after the commit and never undoes it; a problem queues a reprint.
-    ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
-  }
+  ctx.outbox.poke(); // notices were queued in the transaction: wake the workers now
+  // Printing happens after the commit and never undoes it; a problem queues a reprint.
+  ctx.receipts.print(result.receipt.number).catch((err) => ctx.logger.warn({ err }, "receipt print failed"));
   return result;
 }

@@ -1,12 +1,12 @@
 /** Demo mode's console user `biuro` (password `staff.demoPassword`, env STAFF_DEMO_PASSWORD). */
 import { count } from "drizzle-orm";
 import { staffUsers } from "../../db/schema/index.ts";
-import type { GatewayContext } from "../context.ts";
+import type { BaseContext } from "../context.ts";
 import { addStaffUser } from "../services/addStaffUser.ts";
 
 export const DEMO_STAFF_USER = "biuro";
 
-export function ensureDemoStaffUser(ctx: GatewayContext): { username: string; password: string } | null {
+export function ensureDemoStaffUser(ctx: BaseContext): { username: string; password: string } | null {
   if (!ctx.config.demo) return null;
   const users = ctx.db.select({ n: count() }).from(staffUsers).get()?.n ?? 0;
   if (users > 0) return null;

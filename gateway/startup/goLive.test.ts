@@ -72,7 +72,7 @@ function enrolAndIssue(gw: Gateway, flatCode = "KEL10-A-1"): string {
       flatCode,
       null,
     );
-    return gw.ctx.receipts!.issue(tx, { ...SAMPLE_INPUT, flatCode, eventSeq: event.seq, eventHash: event.hash }).number;
+    return gw.ctx.receipts.issue(tx, { ...SAMPLE_INPUT, flatCode, eventSeq: event.seq, eventHash: event.hash }).number;
   });
 }
 

@@ -11,7 +11,7 @@ export function correspondenceRoutes(ctx: GatewayContext) {
   return new Hono<OfficeAuthEnv>()
     .post("/", officeValidate("json", correspondenceEnvelope(ctx.config)), (c) => {
       const answer = routeCorrespondence(ctx, { items: c.req.valid("json").items });
-      ctx.outbox?.poke();
+      ctx.outbox.poke();
       return c.json(answer);
     })
     .get("/:id", officeValidate("param", ItemParams), (c) =>

@@ -5,15 +5,15 @@ import { lang } from "../i18n/index.ts";
 import { timedFetch, unwrap } from "./http.ts";
 import type {
   Channel,
+  ContactCheck,
   Directory,
-  EmailCheck,
   EnrolResult,
   Identified,
   KioskConfig,
   Lang,
-  MobileCheck,
   PrintStatus,
-  StatusView,
+  StatusAnswer,
+  VerificationConfirmed,
   VerificationStarted,
   WithdrawResult,
 } from "./types.ts";
@@ -27,7 +27,7 @@ export const kioskApi = {
   directory: () => unwrap<Directory>(api.kiosk.directory.$get()),
   identify: (json: { flatCode: string; surname: string; ownerCode: string }) =>
     unwrap<Identified>(api.kiosk.identify.$post({ json })),
-  status: (session: string) => unwrap<{ status: StatusView }>(api.kiosk.status.$get({ query: { session } })),
+  status: (session: string) => unwrap<StatusAnswer>(api.kiosk.status.$get({ query: { session } })),
   enrol: (json: {
     session: string;
     idempotencyKey: string;
@@ -48,8 +48,8 @@ export const kioskApi = {
   startVerification: (json: { session: string; channel: Channel; to: string }) =>
     unwrap<VerificationStarted>(api.verifications.$post({ json: { ...json, language: lang.value } })),
   confirmVerification: (id: string, code: string) =>
-    unwrap<{ verified: true }>(api.verifications[":id"].confirm.$post({ param: { id }, json: { code } })),
+    unwrap<VerificationConfirmed>(api.verifications[":id"].confirm.$post({ param: { id }, json: { code } })),
   checkContacts: (json: { email?: string; mobile?: string }) =>
-    unwrap<{ email?: EmailCheck; mobile?: MobileCheck }>(api.contacts.check.$post({ json })),
+    unwrap<ContactCheck>(api.contacts.check.$post({ json })),
   receiptStatus: (number: string) => unwrap<PrintStatus>(api.receipts[":number"].status.$get({ param: { number } })),
 };

@@ -1,108 +1,35 @@
-/** Response shapes of the kiosk API (the kiosk routes in gateway/routes/kiosk.ts); the hc client checks paths and bodies. */
-export type Channel = "email" | "sms";
-export type Lang = "pl" | "en" | "uk";
-export type ConsentCombination = "email+sms" | "email" | "sms" | "none";
+/**
+ * Response shapes of the kiosk API, inferred from the gateway's kiosk routes through the typed
+ * `hc` client (gateway/app.ts `KioskApi`): a change in a route's answer is a type error here,
+ * never a silent drift. Only the names the screens and models use are given.
+ */
+import type { hc, InferResponseType } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { KioskApi } from "../../../gateway/app.ts";
 
-export interface ConsentTexts {
-  processing: string;
-  email: string;
-  sms: string;
-  controller: string;
-  withdrawal: string;
-}
+type Api = ReturnType<typeof hc<KioskApi>>;
+/** The body of a route's successful answer (`status` is what the route sends on success). */
+// biome-ignore lint/suspicious/noExplicitAny: any endpoint function of the client
+type Answer<Endpoint extends (...args: any[]) => unknown, Status extends SuccessStatusCode = 200> = InferResponseType<
+  Endpoint,
+  Status
+>;
 
-export interface KioskConfig {
-  kioskId: string;
-  cooperative: { name: string; shortName: string; officePhone: string; officeEmail: string; website: string };
-  languages: Lang[];
-  categoryChannels: Record<string, Channel[]>;
-  graceDays: number;
-  electronicStartDate: string;
-  paymentDemandsOnPaper: boolean;
-  /** Where each category goes, per language and consent combination, from the router's table. */
-  channelTexts: Record<Lang, Record<ConsentCombination, string[]>>;
-  consent: { version: string; texts: Partial<Record<Lang, ConsentTexts>> };
-  idle: { warnSeconds: number; wipeSeconds: number };
-  ownerCodeLength: number;
-}
+export type KioskConfig = Answer<Api["kiosk"]["config"]["$get"]>;
+export type Directory = Answer<Api["kiosk"]["directory"]["$get"]>;
+export type Identified = Answer<Api["kiosk"]["identify"]["$post"]>;
+export type StatusAnswer = Answer<Api["kiosk"]["status"]["$get"]>;
+export type EnrolResult = Answer<Api["kiosk"]["enrolments"]["$post"], 201>;
+export type WithdrawResult = Answer<Api["kiosk"]["withdrawals"]["$post"], 201>;
+export type VerificationStarted = Answer<Api["verifications"]["$post"], 201>;
+export type VerificationConfirmed = Answer<Api["verifications"][":id"]["confirm"]["$post"]>;
+export type ContactCheck = Answer<Api["contacts"]["check"]["$post"]>;
+export type PrintStatus = Answer<Api["receipts"][":number"]["status"]["$get"]>;
 
-export interface Flat {
-  code: string;
-  number: string;
-}
-export interface Staircase {
-  name: string;
-  flats: Flat[];
-}
-export interface Building {
-  id: string;
-  address: string;
-  staircases: Staircase[];
-}
-export interface Directory {
-  buildings: Building[];
-}
-
-export interface StatusView {
-  enrolled: boolean;
-  status: "none" | "active" | "withdrawn" | "rejected";
-  youAreRecipient: boolean;
-  email: string | null;
-  mobile: string | null;
-  channels: Channel[];
-  unverified?: Channel[];
-  electronicFrom: { email: string | null; sms: string | null };
-}
-
-export interface Identified {
-  session: string;
-  owner: { firstName: string; surname: string };
-  flat: { code: string; label: string };
-  status: StatusView;
-}
-
-export interface Receipt {
-  number: string;
-  qr: string;
-}
-
-export interface EnrolResult {
-  kind: "enrolled" | "contacts_updated" | "recipient_replaced";
-  eventSeq: number;
-  electronicFrom: string | null;
-  paperUntil: string | null;
-  /** Null when the gateway runs without receipts (the office then posts a confirmation). */
-  receipt: Receipt | null;
-  status: StatusView;
-}
-
-export interface WithdrawResult {
-  eventSeq: number;
-  receipt: Receipt | null;
-  status: StatusView;
-}
-
-export interface VerificationStarted {
-  id: string;
-  channel: Channel;
-  to: string;
-  expiresAt: string;
-  resendAfterSeconds: number;
-}
-
-export interface EmailCheck {
-  valid: boolean;
-  normalized: string;
-  suggestion?: string;
-  reason?: string;
-}
-export interface MobileCheck {
-  valid: boolean;
-  e164?: string;
-  reason?: string;
-}
-
-export interface PrintStatus {
-  status: "printed" | "failed" | "pending";
-  reason?: string;
-}
+export type StatusView = Identified["status"];
+export type Receipt = EnrolResult["receipt"];
+export type EmailCheck = NonNullable<ContactCheck["email"]>;
+export type MobileCheck = NonNullable<ContactCheck["mobile"]>;
+export type Lang = KioskConfig["languages"][number];
+export type Channel = StatusView["channels"][number];
+export type ConsentCombination = keyof KioskConfig["channelTexts"]["pl"];

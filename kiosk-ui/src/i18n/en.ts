@@ -151,7 +151,6 @@ export const en: Record<MessageKey, string> = {
   "done.printed": "Confirmation printed. Please take it from the printer.",
   "done.printFailed":
     "The printer is not working. Take a photo of this code with your phone – it is your confirmation. The office will also send a confirmation by post.",
-  "done.noReceipt": "The cooperative's office will send a confirmation by post.",
   "done.receipt": "Confirmation number: {number}",
   "done.backIn": "Back to the start screen in {seconds} s",
 

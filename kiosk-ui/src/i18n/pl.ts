@@ -152,7 +152,6 @@ export const pl = {
   "done.printed": "Potwierdzenie wydrukowane. Zabierz je z drukarki.",
   "done.printFailed":
     "Drukarka nie działa. Zrób zdjęcie tego kodu telefonem – to Twoje potwierdzenie. Biuro wyśle też potwierdzenie pocztą.",
-  "done.noReceipt": "Biuro Spółdzielni wyśle potwierdzenie pocztą.",
   "done.receipt": "Numer potwierdzenia: {number}",
   "done.backIn": "Powrót do ekranu startowego za {seconds} s",
 

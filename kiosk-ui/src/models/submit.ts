@@ -15,7 +15,7 @@ import { unverified, verifications, verifyAgain } from "./verify.ts";
 
 export type Outcome = {
   kind: "enrolled" | "contacts_updated" | "recipient_replaced" | "withdrawn";
-  receipt: Receipt | null;
+  receipt: Receipt;
   electronicFrom: string | null;
 };
 export type SubmitError = "session" | "notEligible" | "contactInvalid" | "notEnrolled" | "generic";
@@ -118,7 +118,7 @@ export function chooseWithdrawal(choice: Channel | "all"): void {
 
 /** Asks for the receipt's print status until it is printed or failed (or the screen leaves). */
 export async function pollPrintStatus(isActive: () => boolean, intervalMs = 800, maxMs = 30_000): Promise<void> {
-  const number = outcome.value?.receipt?.number;
+  const number = outcome.value?.receipt.number;
   if (!number) {
     printStatus.value = "failed";
     return;

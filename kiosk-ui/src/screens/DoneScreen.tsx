@@ -54,23 +54,21 @@ export function DoneScreen() {
             {t(`done.${result.kind}` as MessageKey)}
           </p>
           {result.electronicFrom ? <p>{t("summary.from", { date: formatDate(result.electronicFrom) })}</p> : null}
-          {result.receipt ? <p class={s.receipt}>{t("done.receipt", { number: result.receipt.number })}</p> : null}
+          <p class={s.receipt}>{t("done.receipt", { number: result.receipt.number })}</p>
           <p class={`${s.print} ${s[status]}`} role="status" data-testid="print-status" data-status={status}>
             {status === "pending"
               ? t("done.printing")
               : status === "printed"
                 ? t("done.printed")
-                : result.receipt
-                  ? t("done.printFailed")
-                  : t("done.noReceipt")}
+                : t("done.printFailed")}
           </p>
         </div>
         {/* The QR's place is kept from the start, so the text does not rewrap when it appears. */}
-        {status === "failed" && result.receipt ? (
+        {status === "failed" ? (
           <QrCode text={result.receipt.qr} label={t("done.receipt", { number: result.receipt.number })} />
-        ) : result.receipt ? (
+        ) : (
           <div class={s.qrPlace} aria-hidden="true" />
-        ) : null}
+        )}
       </div>
     </Frame>
   );
