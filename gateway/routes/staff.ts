@@ -48,8 +48,9 @@ const paperForm = z.object({
   formReference: z.string().trim().min(1).max(60),
 });
 
-export function staffRoutes(ctx: GatewayContext) {
-  const api = new Hono<StaffEnv>()
+/** The console's JSON API (mounted at `/office/api`); its type feeds the console's typed `hc` client. */
+export function staffApiRoutes(ctx: GatewayContext) {
+  return new Hono<StaffEnv>()
     .post("/login", validate("json", login), async (c) => {
       if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("host"))) {
         return c.json({ error: { code: "CSRF", message: "cross-site login refused" } }, 403);
@@ -152,7 +153,11 @@ export function staffRoutes(ctx: GatewayContext) {
         return c.json(result, result.repeated ? 200 : 201);
       },
     );
+}
 
+export type StaffApi = ReturnType<typeof staffApiRoutes>;
+
+export function staffRoutes(ctx: GatewayContext) {
   const page = async () => {
     try {
       return await readFile(join(ctx.uiDir, "staff", "index.html"));
@@ -162,7 +167,7 @@ export function staffRoutes(ctx: GatewayContext) {
   };
   // Mounted at the root: a sub-app mounted at /office cannot tell "/office" from "/office/".
   return new Hono()
-    .route("/office/api", api)
+    .route("/office/api", staffApiRoutes(ctx))
     .get("/office", (c) => c.redirect("/office/"))
     .get("/office/", async (c) =>
       c.body(new Uint8Array(await page()), 200, {

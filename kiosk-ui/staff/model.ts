@@ -1,13 +1,9 @@
 /** The console's state: who is signed in and which tab is open. */
 import { signal } from "@preact/signals";
-import { api, csrfToken } from "./api.ts";
+import { type Answer, call, csrfToken, staffApi } from "./api.ts";
 
 export type Tab = "register" | "paperForm" | "paper" | "failures" | "bounces" | "devices" | "stats";
-export interface StaffUser {
-  id: number;
-  username: string;
-  displayName: string;
-}
+export type StaffUser = Answer<typeof staffApi.login.$post>["user"];
 
 export const user = signal<StaffUser | null>(null);
 export const checked = signal(false);
@@ -15,7 +11,7 @@ export const tab = signal<Tab>("register");
 
 export async function restoreSession(): Promise<void> {
   try {
-    const me = await api<{ user: StaffUser; csrfToken: string }>("GET", "/me");
+    const me = await call(staffApi.me.$get);
     user.value = me.user;
     csrfToken.value = me.csrfToken;
   } catch {
@@ -26,13 +22,13 @@ export async function restoreSession(): Promise<void> {
 }
 
 export async function signIn(username: string, password: string): Promise<void> {
-  const session = await api<{ user: StaffUser; csrfToken: string }>("POST", "/login", { username, password });
+  const session = await call(staffApi.login.$post, { json: { username, password } });
   csrfToken.value = session.csrfToken;
   user.value = session.user;
 }
 
 export async function signOut(): Promise<void> {
-  await api("POST", "/logout").catch(() => undefined);
+  await call(staffApi.logout.$post).catch(() => undefined);
   user.value = null;
   csrfToken.value = null;
 }

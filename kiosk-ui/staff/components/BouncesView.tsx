@@ -1,22 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
-interface Bounce {
-  id: string;
-  receivedAt: string;
-  recipient: string | null;
-  raw: string | null;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-}
+type Bounce = Answer<typeof staffApi.bounces.$get>["bounces"][number];
 
 /** Bounces the classifier could not read: a person reads them and marks them reviewed. */
 export function BouncesView() {
   const [rows, setRows] = useState<Bounce[] | null>(null);
   const load = () =>
-    api<{ bounces: Bounce[] }>("GET", "/bounces?kind=unclassified")
+    call(staffApi.bounces.$get, { query: { kind: "unclassified" } })
       .then((r) => setRows(r.bounces))
       .catch(() => setRows([]));
   useEffect(() => {
@@ -53,7 +46,14 @@ export function BouncesView() {
                   {r.reviewedAt ? (
                     `${r.reviewedBy}, ${new Date(r.reviewedAt).toLocaleString("pl-PL", { timeZone: "Europe/Warsaw" })}`
                   ) : (
-                    <button type="button" onClick={() => api("POST", `/bounces/${r.id}/reviewed`).then(load)}>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        call(staffApi.bounces[":id"].reviewed.$post, { param: { id: encodeURIComponent(r.id) } }).then(
+                          load,
+                        )
+                      }
+                    >
                       {pl.bounces.markReviewed}
                     </button>
                   )}

@@ -1,14 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { ISO_INSTANT, localDateTime, shortDay } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
 type Part = { status: string; [detail: string]: unknown };
-interface Day {
-  date: string;
-  smsSent: number;
-}
+type Day = Answer<typeof staffApi.stats.$get>["days"][number];
 
 /** A detail value in Polish: dates local, known words translated. */
 function readable(value: unknown): string {
@@ -24,10 +21,10 @@ export function DevicesView() {
   const [days, setDays] = useState<Day[]>([]);
   useEffect(() => {
     const load = () => {
-      api<{ parts: Record<string, Part> }>("GET", "/devices")
+      call(staffApi.devices.$get)
         .then((r) => setParts(r.parts))
         .catch(() => undefined);
-      api<{ days: Day[] }>("GET", "/stats?days=14")
+      call(staffApi.stats.$get, { query: { days: "14" } })
         .then((r) => setDays(r.days))
         .catch(() => undefined);
     };

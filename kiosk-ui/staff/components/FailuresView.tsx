@@ -1,26 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { localDateTime } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
-interface Failure {
-  seq: number;
-  at: string;
-  status: string;
-  channel: string;
-  reason: string | null;
-  channelText: string;
-  reasonText: string;
-  flat: string | null;
-  subject: string | null;
-  recipient: string | null;
-}
+type Failure = Answer<typeof staffApi.failures.$get>["failures"][number];
 
 export function FailuresView() {
   const [rows, setRows] = useState<Failure[] | null>(null);
   useEffect(() => {
-    api<{ failures: Failure[] }>("GET", "/failures")
+    call(staffApi.failures.$get)
       .then((r) => setRows(r.failures))
       .catch(() => setRows([]));
   }, []);

@@ -1,24 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { localDateTime } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
-interface Event {
-  seq: number;
-  type: string;
-  occurredAt: string;
-  ownerId: string | null;
-  payload: Record<string, unknown>;
-  description: string;
-}
-
-interface Lock {
-  locked: boolean;
-  failures: number;
-  until: string | null;
-  unlocks: Array<{ by: string; at: string }>;
-}
+type History = Answer<(typeof staffApi.flats)[":flat"]["history"]["$get"]>;
+type Event = History["events"][number];
+type Lock = History["lock"];
 
 const REJECTABLE = new Set(["enrolled", "contacts_updated", "recipient_replaced"]);
 
@@ -28,7 +16,7 @@ export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => v
   const [reason, setReason] = useState("");
   const [note, setNote] = useState<string | null>(null);
   const load = () =>
-    api<{ events: Event[]; lock: Lock }>("GET", `/flats/${encodeURIComponent(flat)}/history`)
+    call(staffApi.flats[":flat"].history.$get, { param: { flat: encodeURIComponent(flat) } })
       .then((r) => {
         setEvents(r.events);
         setLock(r.lock);
@@ -36,7 +24,7 @@ export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => v
       .catch(() => setEvents([]));
   const unlock = async () => {
     try {
-      await api("POST", `/flats/${encodeURIComponent(flat)}/unlock`);
+      await call(staffApi.flats[":flat"].unlock.$post, { param: { flat: encodeURIComponent(flat) } });
       setNote(pl.history.unlocked);
       await load();
     } catch (err) {
@@ -52,7 +40,7 @@ export function HistoryPanel({ flat, onClose }: { flat: string; onClose: () => v
   const reject = async () => {
     if (!last) return;
     try {
-      await api("POST", "/decisions", { flat, seq: last.seq, reason });
+      await call(staffApi.decisions.$post, { json: { flat, seq: last.seq, reason } });
       setNote(pl.history.rejected);
       setReason("");
       await load();

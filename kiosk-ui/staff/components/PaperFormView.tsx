@@ -1,27 +1,13 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api.ts";
+import { type Answer, ApiError, call, staffApi } from "../api.ts";
 import { pl } from "../messages.ts";
 import form from "./PaperFormView.module.css";
 import styles from "./Table.module.css";
 
-interface EmailCheck {
-  valid: boolean;
-  normalized: string;
-  suggestion?: string;
-  reason?: string;
-}
-interface MobileCheck {
-  valid: boolean;
-  e164?: string;
-  reason?: string;
-}
-interface Recorded {
-  repeated: boolean;
-  eventSeq: number;
-  flatLabel: string;
-  electronicFrom: string | null;
-  confirmation: "email" | "sms" | "print";
-}
+type ContactCheck = Answer<(typeof staffApi.contacts)["check"]["$post"]>;
+type EmailCheck = NonNullable<ContactCheck["email"]>;
+type MobileCheck = NonNullable<ContactCheck["mobile"]>;
+type Recorded = Answer<(typeof staffApi)["paper-forms"]["$post"]>;
 
 const t = pl.paperForm;
 
@@ -50,9 +36,7 @@ export function PaperFormView() {
       else setMobileCheck(null);
       return;
     }
-    const r = await api<{ email?: EmailCheck; mobile?: MobileCheck }>("POST", "/contacts/check", {
-      [field]: value,
-    }).catch(() => ({}) as { email?: EmailCheck; mobile?: MobileCheck });
+    const r = await call(staffApi.contacts.check.$post, { json: { [field]: value } }).catch((): ContactCheck => ({}));
     if (field === "email") setEmailCheck(r.email ?? null);
     else setMobileCheck(r.mobile ?? null);
   };
@@ -66,14 +50,16 @@ export function PaperFormView() {
     setDone(null);
     setBusy(true);
     try {
-      const result = await api<Recorded>("POST", "/paper-forms", {
-        flat: flat.trim(),
-        owner: owner.trim(),
-        ...(email.trim() ? { email: email.trim() } : {}),
-        ...(mobile.trim() ? { mobile: mobile.trim() } : {}),
-        channels,
-        formDate,
-        formReference: formReference.trim(),
+      const result = await call(staffApi["paper-forms"].$post, {
+        json: {
+          flat: flat.trim(),
+          owner: owner.trim(),
+          ...(email.trim() ? { email: email.trim() } : {}),
+          ...(mobile.trim() ? { mobile: mobile.trim() } : {}),
+          channels,
+          formDate,
+          formReference: formReference.trim(),
+        },
       });
       setDone(result);
     } catch (err) {

@@ -1,15 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
-interface Item {
-  correspondence_id: string;
-  address: string;
-  owners: string[];
-  subject: string;
-  reason: string;
-}
+type Item = Answer<typeof staffApi.paper.$get>["items"][number];
 
 const today = () => new Date().toLocaleDateString("en-CA", { timeZone: "Europe/Warsaw" });
 
@@ -17,7 +11,7 @@ export function PaperView() {
   const [date, setDate] = useState(today());
   const [items, setItems] = useState<Item[] | null>(null);
   useEffect(() => {
-    api<{ items: Item[] }>("GET", `/paper?date=${date}`)
+    call(staffApi.paper.$get, { query: { date } })
       .then((r) => setItems(r.items))
       .catch(() => setItems([]));
   }, [date]);

@@ -1,19 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { pl } from "../messages.ts";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import styles from "./Table.module.css";
 
-interface Row {
-  flat: string;
-  address: string;
-  owners: string[];
-  status: string;
-  email: string | null;
-  mobile: string | null;
-  channels: string[];
-  electronicFrom: string | null;
-}
+type Row = Answer<typeof staffApi.register.$get>["rows"][number];
 
 export function RegisterView() {
   const [q, setQ] = useState("");
@@ -21,7 +12,7 @@ export function RegisterView() {
   const [open, setOpen] = useState<string | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<{ rows: Row[] }>("GET", `/register?q=${encodeURIComponent(q)}`)
+      call(staffApi.register.$get, { query: { q } })
         .then((r) => setRows(r.rows))
         .catch(() => setRows([]));
     }, 200);

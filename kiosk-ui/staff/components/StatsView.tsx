@@ -1,14 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { type Answer, call, staffApi } from "../api.ts";
 import { shortDay } from "../format.ts";
 import { pl } from "../messages.ts";
 import styles from "./Table.module.css";
 
-interface Day {
-  date: string;
-  enrolments: number;
-  electronicShare: number;
-}
+type Day = Answer<typeof staffApi.stats.$get>["days"][number];
 
 const W = 760;
 const H = 300;
@@ -26,7 +22,7 @@ const LINE = "#12355b";
 export function StatsView() {
   const [days, setDays] = useState<Day[]>([]);
   useEffect(() => {
-    api<{ days: Day[] }>("GET", "/stats?days=60")
+    call(staffApi.stats.$get, { query: { days: "60" } })
       .then((r) => setDays(r.days))
       .catch(() => setDays([]));
   }, []);
