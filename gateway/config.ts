@@ -30,12 +30,16 @@ const DEFAULT_COOPERATIVE_GENITIVE = 'Spółdzielni Mieszkaniowej "Nasz Dom" w R
 export const configSchema = z.object({
   /** Simulated devices, demo owners, demo keys, /dev pages. Off unless asked (`npm start` passes `--demo`). */
   demo: z.boolean().default(false),
+  /** Where the database, keys, backups, the virtual printer's slips and gammu's state live (relative to the working directory). */
   dataDir: z.string().default("var"),
+  /** The kiosk's listener. */
   server: z
     .object({
       /** The kiosk's listener: kiosk API and UI for the local Chromium only, so loopback only. */
       host: z.string().default("127.0.0.1"),
+      /** TCP port of the kiosk's listener; 0 picks a free one. */
       port: z.coerce.number().int().min(0).max(65535).default(8080),
+      /** Host names the kiosk's listener answers (the Host header without the port); any other gets 421. */
       allowedHosts: hostNames.default(LOOPBACK_NAMES),
       /** Largest request body on the kiosk API, the staff console and the dev pages (office: office.maxBodyBytes). */
       maxBodyBytes: z.coerce
@@ -45,21 +49,31 @@ export const configSchema = z.object({
         .default(64 * 1024),
     })
     .prefault({}),
+  /** This kiosk's id: prefix of its receipt numbers, its Message-IDs and its identity towards the office. */
   kioskId: z
     .string()
     .regex(/^[A-Z0-9-]{2,16}$/, "2-16 characters A-Z, 0-9, -")
     .default("K1"),
+  /** The cooperative's time zone (IANA): calendar days, quiet hours and dates without an offset are read in it. */
   timezone: z.string().default("Europe/Warsaw"),
+  /** Lowest level written to the log (pino levels); silent writes nothing. */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Who the kiosk speaks for: names and contacts printed on slips and written in messages. */
   cooperative: z
     .object({
+      /** Full name of the cooperative, as printed on slips and written in messages. */
       name: z.string().default(DEFAULT_COOPERATIVE_NAME),
       /** The name after "of" in Polish sentences ("korespondencji elektronicznej Spółdzielni …"). */
       nameGenitive: z.string().default(DEFAULT_COOPERATIVE_GENITIVE),
+      /** Short name for SMS texts and the kiosk's header. */
       shortName: z.string().default('SM "Nasz Dom"'),
+      /** Postal address of the office, printed on slips and in the consent text. */
       address: z.string().default("ul. Przykładowa 1, 26-600 Radom"),
+      /** The office's email address that residents are told to write to. */
       officeEmail: z.string().default("biuro@naszdom.radom.pl"),
+      /** The office's phone number that residents are told to call. */
       officePhone: z.string().default("+48 48 000 00 00"),
+      /** The cooperative's website, shown in the consent text and messages. */
       website: z.string().default("www.eBOK.naszdom.radom.pl"),
     })
     .superRefine((c, issues) => {
@@ -72,23 +86,42 @@ export const configSchema = z.object({
         });
     })
     .prefault({}),
+  /** The announcement's rules: when electronic delivery starts and which channel carries what. */
   rules: z
     .object({
+      /** Correspondence generated on or after this day (in `timezone`) may go electronically; earlier stays on paper. */
       electronicStartDate: isoDate.default("2021-09-01"),
+      /** Days after an application during which the resident still gets paper; electronic delivery starts after them. */
       graceDays: z.coerce.number().int().min(0).max(365).default(14),
+      /** Payment demands (wezwania do zapłaty) stay on paper whatever the consent says. */
       paymentDemandsOnPaper: z.boolean().default(true),
+      /** Which electronic channels carry each category of correspondence (the announcement's table); a category without email is an SMS-only notice, not a letter. */
       categoryChannels: z
-        .object(Object.fromEntries(CATEGORIES.map((c) => [c, channelList.default(ANNOUNCEMENT_CHANNELS[c])])))
+        .object(
+          Object.fromEntries(
+            CATEGORIES.map((c) => [
+              c,
+              channelList
+                .default(ANNOUNCEMENT_CHANNELS[c])
+                .describe(`Electronic channels for ${c.replaceAll("_", " ")} correspondence.`),
+            ]),
+          ),
+        )
         .prefault({}),
     })
     .prefault({}),
+  /** Identifying owners and verifying contacts with one-time codes, and their limits. */
   verification: z
     .object({
       /** What the owner already has: the last 6 digits of the flat's individual bank account. */
       ownerCodeLabel: z.string().default("bank_account_last6"),
+      /** How long a one-time code stays valid. */
       codeTtlSeconds: z.coerce.number().int().min(30).max(3600).default(300),
+      /** Wrong entries of one code before it is void and a new one must be asked for. */
       maxWrongAttempts: z.coerce.number().int().min(1).max(20).default(5),
+      /** Codes one email address or mobile number may receive per (rolling) hour. */
       codesPerContactPerHour: z.coerce.number().int().min(1).default(3),
+      /** Codes this kiosk may send per (rolling) hour, all contacts together. */
       codesPerKioskPerHour: z.coerce.number().int().min(1).default(40),
       /** Codes one identified kiosk session may ask for (resends included). */
       codesPerSession: z.coerce.number().int().min(1).default(6),
@@ -98,7 +131,9 @@ export const configSchema = z.object({
       codesPerContactPerDay: z.coerce.number().int().min(1).default(6),
       /** Codes this kiosk may send per (rolling) day; the SMS bill's ceiling. */
       codesPerDay: z.coerce.number().int().min(1).default(200),
+      /** Failed identifications (surname or owner code wrong) on one flat before the flat is locked for identifyCooldownMinutes. */
       identifyMaxFailures: z.coerce.number().int().min(1).default(5),
+      /** How long a flat stays locked after identifyMaxFailures failures (staff may unlock it in the console). */
       identifyCooldownMinutes: z.coerce.number().int().min(1).default(15),
       /** Failures older than this no longer count towards the per-client and global delays. */
       identifyWindowMinutes: z.coerce.number().int().min(1).max(1440).default(60),
@@ -108,6 +143,7 @@ export const configSchema = z.object({
       identifyGlobalFreeFailures: z.coerce.number().int().min(1).default(30),
       /** The first delay; each further failure doubles it, up to identifyMaxDelayMinutes. */
       identifyFirstDelaySeconds: z.coerce.number().int().min(1).default(5),
+      /** The longest delay imposed on a client or on all clients after repeated failures. */
       identifyMaxDelayMinutes: z.coerce.number().int().min(1).default(15),
       /** Failures on this many different flats from one client within the window alert the office. */
       identifyAlertFlats: z.coerce.number().int().min(2).default(5),
@@ -115,24 +151,42 @@ export const configSchema = z.object({
       resendAfterSeconds: z.coerce.number().int().min(0).max(600).default(30),
     })
     .prefault({}),
+  /** The SMS side: the modem (gammu-smsd) or the simulator, pace and text policy. */
   sms: z
     .object({
+      /** simulator: the in-process SMS simulator (demo only); gammu: a real modem through gammu-smsd. */
       driver: z.enum(["simulator", "gammu"]).default("simulator"),
+      /** The modem's serial device (the udev rule names it /dev/gsm-modem); with model dummy, a directory. */
       device: z.string().default("/dev/gsm-modem"),
+      /** gammu's connection type, e.g. at, at115200. */
       connection: z.string().default("at"),
+      /** The SIM's PIN when it asks for one; a refused PIN stops retries until it is changed. */
       pin: z
         .string()
         .regex(/^\d{4,8}$/)
         .optional(),
       /** gammu-smsd's own SQLite database (SQL service). */
       gammuDb: z.string().optional(),
+      /** An smsdrc file of your own instead of the generated one (relative to dataDir). */
       smsdrc: z.string().optional(),
+      /** Hours in which SMS may be sent; messages outside them wait for the next window. */
       quietHours: z
-        .object({ start: hhmm.default("08:00"), end: hhmm.default("20:00"), outageExempt: z.boolean().default(true) })
+        .object({
+          /** Start of the SMS sending window (HH:MM in `timezone`); outside it only codes (and outages, if exempt) go. */
+          start: hhmm.default("08:00"),
+          /** End of the SMS sending window (HH:MM in `timezone`). */
+          end: hhmm.default("20:00"),
+          /** Outage and utility-interruption notices are sent during quiet hours too. */
+          outageExempt: z.boolean().default(true),
+        })
         .prefault({}),
+      /** SMS sent per minute at most (the operator's and the modem's pace). */
       perMinute: z.coerce.number().int().min(1).max(60).default(8),
+      /** Segments one SMS may take; a longer text is refused and the message goes by another channel or paper. */
       maxParts: z.coerce.number().int().min(1).max(10).default(3),
+      /** Long texts drop Polish diacritics (ą→a) when that needs fewer segments; codes and one-segment texts keep them. */
       transliterateLong: z.boolean().default(true),
+      /** An SMS without a delivery report after this long counts as pending (phone off or inbox full). */
       deliveryPendingMinutes: z.coerce.number().int().min(1).default(240),
       /** Messages in a row pending past deliveryPendingMinutes before the number counts as failing. */
       pendingRepeatsToFailing: z.coerce.number().int().min(1).default(3),
@@ -145,6 +199,7 @@ export const configSchema = z.object({
         .string()
         .regex(/^[A-Za-z0-9_-]{1,32}$/)
         .default("ekor"),
+      /** Ask the network for delivery reports (needed to detect unreachable numbers). */
       deliveryReports: z.boolean().default(true),
       /** How often gammu's database is read for delivery reports and incoming SMS. */
       pollMs: z.coerce.number().int().min(50).max(60_000).default(2000),
@@ -166,27 +221,44 @@ export const configSchema = z.object({
        */
       powerKey: z
         .object({
+          /** The GPIO pin (BCM numbering) wired to the modem's PWRKEY. */
           gpio: z.coerce.number().int().min(0).max(53),
+          /** How long the power key is held down. */
           pulseMs: z.coerce.number().int().min(100).max(5000).default(1500),
+          /** How long the modem needs after the pulse before it answers AT. */
           bootSeconds: z.coerce.number().int().min(1).max(120).default(15),
         })
         .optional(),
+      /** The gammu-smsd executable (name on PATH or full path). */
       smsdBin: z.string().default("gammu-smsd"),
+      /** The gammu-smsd-inject executable (name on PATH or full path). */
       injectBin: z.string().default("gammu-smsd-inject"),
     })
     .prefault({}),
+  /** The email side: the SMTP server (or the demo's sink) and the bounce mailbox. */
   email: z
     .object({
+      /** sink: the in-process SMTP sink shown at /dev/mail (demo only); smtp: a real SMTP server. */
       driver: z.enum(["sink", "smtp"]).default("sink"),
+      /** The SMTP server's host name. */
       host: z.string().default("127.0.0.1"),
+      /** The SMTP server's port (587 submission, 465 with secure, 25 relay). */
       port: z.coerce.number().int().min(1).max(65535).default(2525),
+      /** TLS from the first byte (port 465). */
       secure: z.boolean().default(false),
+      /** Refuse to send unless the server offers STARTTLS. */
       requireTLS: z.boolean().default(false),
+      /** Never use STARTTLS (a local relay or the demo sink only). */
       ignoreTLS: z.boolean().default(true),
+      /** SMTP login user, when the server needs one. */
       user: z.string().optional(),
+      /** SMTP login password. */
       pass: z.string().optional(),
+      /** SMTP connections kept open at once. */
       pool: z.coerce.number().int().min(1).max(20).default(3),
+      /** The From address of every message. */
       from: z.string().default("korespondencja@naszdom.radom.pl"),
+      /** The Reply-To address: where residents' answers go (the office). */
       replyTo: z.string().default("biuro@naszdom.radom.pl"),
       /** Right-hand side of Message-IDs (`<outbox id@domain>`); default: kiosk id + the From domain. */
       messageIdDomain: z.string().optional(),
@@ -195,7 +267,9 @@ export const configSchema = z.object({
       /** Full-mailbox bounces: after this many within this many days the address is failing. */
       mailboxFull: z
         .object({
+          /** Full-mailbox bounces within `days` that mark the address failing. */
           bounces: z.coerce.number().int().min(1).max(100).default(3),
+          /** The window, in days, in which full-mailbox bounces are counted. */
           days: z.coerce.number().int().min(1).max(90).default(7),
         })
         .prefault({}),
@@ -203,42 +277,58 @@ export const configSchema = z.object({
       timeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
       /** Sending rate limit (0 = only the pool limits it). */
       perMinute: z.coerce.number().int().min(0).default(0),
+      /** The mailbox that receives bounce reports (DSN), read to mark addresses failing; unset: no bounce reading. */
       imap: z
         .object({
+          /** The IMAP server's host name. */
           host: z.string(),
+          /** The IMAP server's port (993 with secure, 143 without). */
           port: z.coerce.number().int(),
+          /** TLS from the first byte (port 993). */
           secure: z.boolean().default(false),
+          /** IMAP login user. */
           user: z.string(),
+          /** IMAP login password. */
           pass: z.string(),
+          /** The folder bounces arrive in. */
           mailbox: z.string().default("INBOX"),
+          /** How often the mailbox is read. */
           pollSeconds: z.coerce.number().int().min(1).default(60),
         })
         .optional(),
     })
     .prefault({}),
+  /** The outbox workers that deliver email and SMS at least once. */
   outbox: z
     .object({
       /** A claimed row not confirmed within this time is claimed again (the worker crashed). */
       leaseSeconds: z.coerce.number().int().min(1).max(3600).default(120),
       /** Fallback poll; new rows wake the workers at once. */
       pollMs: z.coerce.number().int().min(10).max(60_000).default(1000),
+      /** First wait before a message that failed for a passing reason is tried again; each retry doubles it (with jitter). */
       retryBaseSeconds: z.coerce.number().min(0.01).default(30),
+      /** Longest wait between retries. */
       retryMaxSeconds: z.coerce.number().min(0.01).default(3600),
       /** Messages in flight at once per channel. */
       concurrency: z
         .object({
           // about 4 × email.pool: the pool always has the next message queued
+          /** Emails in flight at once (about 4 × email.pool, so the pool always has the next one queued). */
           email: z.coerce.number().int().min(1).max(100).default(12),
+          /** SMS in flight at once (the modem sends one at a time). */
           sms: z.coerce.number().int().min(1).max(20).default(2),
         })
         .prefault({}),
     })
     .prefault({}),
+  /** The receipt printer. */
   printer: z
     .object({
       /** "virtual" (simulator started in-process), or a device URI. */
       uri: z.string().default("virtual"),
+      /** Paper width: 58 or 80 mm. */
       widthMm: z.union([z.literal(58), z.literal(80)]).default(80),
+      /** Serial line speed for a serial printer URI. */
       baud: z.coerce.number().int().default(38400),
       /**
        * Status through DLE EOT. auto: a printer that never answers it, or a one-way USB line
@@ -258,7 +348,9 @@ export const configSchema = z.object({
         .union([
           z.literal("none"),
           z.object({
+            /** The character set of that code page. */
             encoding: z.enum(["cp852", "win1250", "iso-8859-2"]),
+            /** The n of ESC t n that selects it (from the printer's self-test page). */
             escT: z.coerce.number().int().min(0).max(255),
           }),
         ])
@@ -271,11 +363,13 @@ export const configSchema = z.object({
       reprintWindowMinutes: z.coerce.number().min(0).max(1440).default(10),
     })
     .prefault({}),
+  /** The office API, the staff console's listener and the push to the office's system. */
   office: z
     .object({
       /** The office API (/office/v1) and the staff console listen here, apart from the kiosk API. */
       listen: z
         .object({
+          /** Address of the office listener (office API and staff console); loopback unless a reverse proxy or tunnel needs more. */
           host: z.string().default("127.0.0.1"),
           /** Default: server.port + 1 (8081), or a free port when server.port is 0. */
           port: z.coerce.number().int().min(0).max(65535).optional(),
@@ -289,26 +383,35 @@ export const configSchema = z.object({
       keyId: z.string().optional(),
       /** That key's secret, as the office gave it (required with office.url). */
       secret: z.string().optional(),
+      /** A signed office request whose timestamp is further than this from the gateway's clock is refused; nonces are kept twice as long. */
       timestampWindowSeconds: z.coerce.number().int().min(30).default(300),
       /** A correspondence item's generated_at may be this far ahead of the gateway's clock (clock skew); later is refused. */
       maxFutureSkewSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
       /** Demo mode's `demo-office` key secret (env OFFICE_DEMO_SECRET); generated and stored when unset. */
       demoSecret: z.string().min(16).optional(),
+      /** Correspondence items one office request may carry. */
       maxBatchItems: z.coerce.number().int().min(1).max(50_000).default(10_000),
+      /** Largest PDF attachment of one correspondence item. */
       maxAttachmentBytes: z.coerce
         .number()
         .int()
         .min(1024)
         .default(5 * 1024 * 1024),
+      /** Largest body of a signed office request. */
       maxBodyBytes: z.coerce
         .number()
         .int()
         .min(1024)
         .default(64 * 1024 * 1024),
+      /** Register events or delivery records sent in one push. */
       pushBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
+      /** How often the gateway looks for something new to push when idle. */
       pushIntervalMs: z.coerce.number().int().min(10).default(2_000),
+      /** First wait after a failed push; each further failure doubles it (with jitter). */
       pushBackoffBaseMs: z.coerce.number().int().min(1).default(1_000),
+      /** Longest wait between failed pushes. */
       pushBackoffMaxMs: z.coerce.number().int().min(1).default(300_000),
+      /** A push the office has not answered within this time fails. */
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
       /** An idle stream asks the office for its head this often (an empty batch), so an office that lost its data is refilled without waiting for a new event. */
       pushHeadCheckMs: z.coerce.number().int().min(10).default(60_000),
@@ -317,6 +420,7 @@ export const configSchema = z.object({
   /** The periodic pruning of tables that grow with use (see gateway/housekeeping.ts). */
   housekeeping: z
     .object({
+      /** How often expired rows are pruned. */
       intervalSeconds: z.coerce.number().int().min(1).max(86_400).default(600),
       /** Kiosk idempotency records (a double tap, a retried enrolment) are kept this long. */
       idempotencyHours: z.coerce.number().min(1).max(720).default(24),
@@ -338,6 +442,7 @@ export const configSchema = z.object({
       nice: z.coerce.number().int().min(0).max(19).default(10),
     })
     .prefault({}),
+  /** The staff console's logins and sessions. */
   staff: z
     .object({
       /** Absolute session lifetime, however active the session. */
@@ -358,8 +463,10 @@ export const configSchema = z.object({
       demoPassword: z.string().min(8).default("nasz-dom-demo"),
     })
     .prefault({}),
+  /** The consent text residents agree to. */
   consent: z
     .object({
+      /** Version of the consent text the kiosk shows; stored with each enrolment and printed on the slip. */
       version: z.string().default("2021-08-v1"),
     })
     .prefault({}),
@@ -373,12 +480,16 @@ export const configSchema = z.object({
   /** The data directory's disk (an SD card on a Pi): health turns degraded below this much free space. */
   disk: z
     .object({
+      /** Free space (MB) below which health turns degraded; backups also keep this much free. */
       minFreeMb: z.coerce.number().int().min(1).max(100_000).default(100),
     })
     .prefault({}),
+  /** The touchscreen's behaviour. */
   kiosk: z
     .object({
+      /** Seconds without a touch before the kiosk asks whether the resident is still there. */
       idleWarnSeconds: z.coerce.number().int().min(5).default(45),
+      /** Seconds without a touch before the session ends and the screen is wiped. */
       idleWipeSeconds: z.coerce.number().int().min(10).default(60),
     })
     .prefault({}),

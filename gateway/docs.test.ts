@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { configReference } from "./cli/configDoc.ts";
 import { configSchema } from "./config.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -96,6 +97,15 @@ describe("README.md and docs/", () => {
     });
     expect(out.stderr + out.stdout).toContain("matches the schema");
     expect(out.status).toBe(0);
+  });
+
+  it("say what every configuration key means (a JSDoc comment or .describe() in gateway/config.ts)", () => {
+    const rows = configReference()
+      .split("\n")
+      .filter((line) => line.startsWith("| `"));
+    expect(rows.length).toBeGreaterThan(100);
+    const unexplained = rows.filter((row) => row.replace(/\\\|/g, "").split("|")[4]?.trim() === "");
+    expect(unexplained.map((row) => row.split("|")[1].trim())).toEqual([]);
   });
 
   it("keep README.md a newcomer's page with the two commands at its top", () => {
