@@ -69,7 +69,11 @@ describe("hashing under a flood of sign-in attempts", () => {
     expect(threadNiceValues().filter((n) => n === 7).length).toBe(before + 1);
     await gw.dispose();
     gw = undefined;
-    // Stopping the gateway ends its hashing threads.
+    // Stopping the gateway ends its hashing threads (a thread exits a moment after it is told to).
+    const deadline = Date.now() + 5_000;
+    while (threadNiceValues().filter((n) => n === 7).length !== before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(threadNiceValues().filter((n) => n === 7).length).toBe(before);
   });
 

@@ -99,7 +99,11 @@ describe("a confirmation slip end to end", () => {
       valid: false,
       reason: "bad_signature",
     });
-    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: qr.slice(0, -10) })).body).toEqual({
+    // Base45 has "." in its alphabet: a cut that happens to end on one looks complete (1 slip in 45;
+    // signing.test.ts covers that case), so this cut keeps a last character that is not a dot.
+    let cut = qr.length - 10;
+    while (qr[cut - 1] === ".") cut -= 1;
+    expect((await gw.json("POST", "/api/v1/receipts/verify", { qr: qr.slice(0, cut) })).body).toEqual({
       valid: false,
       reason: "truncated",
     });
