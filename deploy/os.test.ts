@@ -68,6 +68,7 @@ describe.runIf(canBoot)("install on Debian bookworm amd64 under systemd", () => 
   });
   it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
   it("installs udev rules that the target's udevadm reads without a complaint", () => expectOk(run, "udev-rules"));
+  it("names the recorded modems and printer through the target's udevadm test", () => expectOk(run, "udev-devices"));
   it("restarts a frozen gateway through the watchdog", () => expectOk(run, "watchdog", "watchdog-journal"));
   it("restarts after kill -9 and keeps what the office API acknowledged", () => expectOk(run, "kill9"));
   it("schedules the nightly backup, and the backup service succeeds", () =>

@@ -463,6 +463,46 @@ check_udev() {
   fi
 }
 
+# Our rules against the recorded modems and printers, run by the target's own udevadm: each
+# fixture (deploy/udev/fixtures, from `udevadm info`) becomes a sysfs tree (deploy/dev/fakeSysfs.ts)
+# bound over /sys in a private mount namespace. Expected: fixture, the name it gets ("-" for
+# none), whether ModemManager is told to keep off (1) or not (-). The Pi's serial0 fixtures need
+# Raspberry Pi OS's own serial0 rule, which Debian lacks: deploy/udevRules.test.ts covers them.
+UDEV_EXPECTED=(
+  "e3372h-1442-if00 gsm-modem 1" "e3372h-1442-if02 - 1" "e3372s-1506-if00 gsm-modem 1"
+  "sim7600-9001-if02 gsm-modem 1" "sim7600-9011-if04 gsm-modem 1" "sim7600-9011-if02 - 1"
+  "sim800-ch340 gsm-modem 1" "e3372h-hilink-14dc - -" "pos58-lp0 receipt-printer -"
+)
+check_udev_devices() {
+  local line fixture want_name want_mm tree syspath output links mm got_name got_mm bad="" seen=0
+  for line in "${UDEV_EXPECTED[@]}"; do
+    read -r fixture want_name want_mm <<<"$line"
+    tree="/tmp/ek-sysfs-$fixture"
+    rm -rf "${MERGED:?}$tree"
+    syspath="$("$REPO/node_modules/.bin/bun" "$REPO/deploy/dev/fakeSysfs.ts" "$REPO/deploy/udev/fixtures/$fixture.udev" "$MERGED$tree")"
+    output="$(inside unshare -m sh -c "mount --bind $tree /sys && SYSTEMD_DEVICE_VERIFY_SYSFS=0 udevadm test --action=add $syspath" 2>&1 || true)"
+    rm -rf "${MERGED:?}$tree"
+    links="$(echo "$output" | sed -n 's/^DEVLINKS=//p')"
+    mm="$(echo "$output" | sed -n 's/^ID_MM_DEVICE_IGNORE=//p')"
+    got_name="-"
+    for name in gsm-modem receipt-printer; do
+      if [[ " $links " == *" /dev/$name "* ]]; then got_name="$name"; fi
+    done
+    got_mm="${mm:--}"
+    if ! echo "$output" | grep -q "^DEVPATH="; then
+      bad+="$fixture: udevadm test did not run ($(echo "$output" | tail -n 2 | tr '\n' ' ')); "
+    elif [ "$got_name" != "$want_name" ] || [ "$got_mm" != "$want_mm" ]; then
+      bad+="$fixture: got $got_name/mm=$got_mm, want $want_name/mm=$want_mm; "
+    fi
+    seen=$((seen + 1))
+  done
+  if [ -z "$bad" ]; then
+    ok udev-devices "$seen recorded devices through udevadm test: each modem's AT port is /dev/gsm-modem, the printer /dev/receipt-printer, every modem port hidden from ModemManager"
+  else
+    fail udev-devices "$bad"
+  fi
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 0.01) }'; }
 start_container_timed() {
   start_container
@@ -483,6 +523,7 @@ elif check_install; then
   check_units
   check_security
   check_udev
+  check_udev_devices
   if [ "$CHECKS" = all ]; then
     check_watchdog
     check_kill9
