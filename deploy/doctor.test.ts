@@ -52,7 +52,7 @@ interface TestConfig {
   sms: Record<string, unknown>;
   printer: Record<string, unknown>;
   email: Record<string, unknown> & { pass: string; port: number; imap?: Record<string, unknown> };
-  office?: { url: string };
+  office?: { url: string; keyId?: string; secret?: string };
 }
 let baseConfig: TestConfig;
 
@@ -144,7 +144,11 @@ beforeAll(async () => {
   };
   writeFileSync(join(dir, "gateway.json"), JSON.stringify(baseConfig));
   // The doctor also checks the office URL and the bounce mailbox; the gateway runs without them.
-  baseConfig.office = { url: `http://127.0.0.1:${(office.address() as { port: number }).port}/` };
+  baseConfig.office = {
+    url: `http://127.0.0.1:${(office.address() as { port: number }).port}/`,
+    keyId: "k1-push",
+    secret: "doctor-test-push-secret-0123456789",
+  };
   baseConfig.email.imap = { host: "127.0.0.1", port: imap.port, secure: false, user: imap.user, pass: imap.pass };
   const log = openSync(join(dir, "gateway.log"), "w");
   gateway = spawn(BUN, ["gateway/main.ts"], {
@@ -261,7 +265,7 @@ describe("npm run doctor", () => {
   it("names an unreachable office and a clock that disagrees with it", async () => {
     const closed = await freePort();
     const unreachable = await doctor((c) => {
-      c.office = { url: `http://127.0.0.1:${closed}/` };
+      c.office = { ...c.office, url: `http://127.0.0.1:${closed}/` };
     });
     expect(unreachable.byId("office.reachable").status).toBe("fail");
     officeSkewMs = 5 * 60_000;
@@ -273,6 +277,17 @@ describe("npm run doctor", () => {
     } finally {
       officeSkewMs = 0;
     }
+  }, 60_000);
+
+  it("names a configuration the gateway would refuse, as a finding (also with --json)", async () => {
+    const { exitCode, findings, byId } = await doctor((config) => {
+      config.office = { url: "http://127.0.0.1:9/" };
+    });
+    expect(findings).toHaveLength(1);
+    expect(byId("config.valid").status).toBe("fail");
+    expect(byId("config.valid").en).toContain("office.keyId");
+    expect(byId("config.valid").pl).toContain("konfiguracj");
+    expect(exitCode).toBe(1);
   }, 60_000);
 
   it("names a gateway that is not running", async () => {

@@ -41,7 +41,21 @@ try {
   config = loadConfig(env);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
-  console.error(`BŁĄD konfiguracji / configuration error: ${err.message}`);
+  // A configuration the gateway refuses is the first thing to fix; nothing else can be checked
+  // against it, so it is the one finding (in JSON too, so monitoring reads it like any other).
+  const finding: Finding = {
+    id: "config.valid",
+    area: "Konfiguracja",
+    status: "fail",
+    pl: `brama nie wystartuje z tą konfiguracją: ${err.message}`,
+    en: `the gateway will not start with this configuration: ${err.message}`,
+    fix: {
+      pl: `popraw klucz w ${env.CONFIG_FILE ?? "/etc/e-korespondencja/config.json"} (opis kluczy: docs/configuration.md)`,
+      en: `correct the key in ${env.CONFIG_FILE ?? "/etc/e-korespondencja/config.json"} (the keys: docs/configuration.md)`,
+    },
+  };
+  if (values.json) console.log(JSON.stringify({ ok: false, kioskId: null, findings: [finding] }, null, 2));
+  else console.log(formatReport([finding], "e-Korespondencja — diagnostyka / doctor"));
   process.exit(1);
 }
 
