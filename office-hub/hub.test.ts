@@ -264,6 +264,29 @@ describe("office hub on PostgreSQL", () => {
     expect(counts.n).toBe(gatewayHead(a) + gatewayHead(gateways.get("KIOSK-B")!));
   }, 60_000);
 
+  it("never lets the office's cursor pass a batch that commits after later batches were numbered", async () => {
+    expect(hubCli(databaseUrl, ["add-cooperative", "pozne", "--name", "SM Późne"]).status).toBe(0);
+    const lateOffice = new OfficeClient({ baseUrl: `${hub.url}/office/v1`, key: officeKeyByCli(databaseUrl, "pozne") });
+    const row = (kiosk: string) =>
+      `INSERT INTO register_events (cooperative_id, kiosk_id, seq, type, flat_code, payload, occurred_at, applied_at, prev_hash, hash)
+       VALUES ('pozne', '${kiosk}', 1, 'enrolled', 'F-1', '{}', '2026-03-02T08:00:00Z', '2026-03-02T08:00:00Z', '${"0".repeat(64)}', '${"1".repeat(64)}')`;
+    const slow = new SQL(databaseUrl);
+    try {
+      await slow.begin(async (tx) => {
+        // A batch stored first but still committing while a later one commits and is read.
+        await tx.unsafe(row("SLOW"));
+        await sql(row("FAST"));
+        const first = await lateOffice.json("GET", "register/events?after=0");
+        expect(first.events.map((e: { kiosk: string; cursor: number }) => [e.kiosk, e.cursor])).toEqual([["FAST", 1]]);
+        expect(first.next_cursor).toBe(1);
+      });
+      const next = await lateOffice.json("GET", "register/events?after=1");
+      expect(next.events.map((e: { kiosk: string; cursor: number }) => [e.kiosk, e.cursor])).toEqual([["SLOW", 2]]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("refuses a kiosk whose chain was tampered with and names the kiosk, the event and the hashes", async () => {
     let proxy: FaultProxy | undefined;
     proxy = await startFaultProxy({ target: `http://127.0.0.1:${hubPort}`, decide: () => "pass" });

@@ -1,8 +1,9 @@
 /**
  * The hub's tables on PostgreSQL. Every kiosk keeps its own hash chain; the hub stores each
  * kiosk's events as they are (canonical payload text, so hashes can be checked again) and gives
- * each accepted event and delivery change a per-cooperative sequence number (`coop_seq`), assigned
- * under the cooperative's row lock so the office's cursor never skips a row that commits later.
+ * each accepted event and delivery change a per-cooperative sequence number (`coop_seq`) under the
+ * cooperative's row lock, so the office's cursor never skips a row that commits later. Register events
+ * are stored unnumbered in parallel transactions and numbered afterwards, once committed.
  */
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
@@ -72,7 +73,8 @@ export const registerEvents = pgTable(
   "register_events",
   {
     cooperativeId: text("cooperative_id").notNull(),
-    coopSeq: bigint("coop_seq", { mode: "number" }).notNull(),
+    /** Null until the sequencer numbers the committed row (services/sequenceEvents.ts); the feed serves numbered rows only. */
+    coopSeq: bigint("coop_seq", { mode: "number" }),
     kioskId: text("kiosk_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     type: text("type").notNull(),
@@ -92,6 +94,9 @@ export const registerEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.kioskId, t.seq] }),
     uniqueIndex("register_events_coop_seq").on(t.cooperativeId, t.coopSeq),
+    index("register_events_unnumbered")
+      .on(t.cooperativeId, t.receivedAt, t.kioskId, t.seq)
+      .where(sql`${t.coopSeq} IS NULL`),
     index("register_events_flat").on(t.cooperativeId, t.flatCode),
   ],
 );

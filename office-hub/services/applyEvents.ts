@@ -15,7 +15,8 @@ import {
 } from "../../gateway/domain/registerEvents.ts";
 import type { EventsPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
-import { chainBreaks, cooperatives, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+import { chainBreaks, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+import { sequenceEvents } from "./sequenceEvents.ts";
 
 type PushedEvent = EventsPushBody["events"][number];
 
@@ -61,6 +62,16 @@ function laterThan(a: { appliedAt: string; kioskId: string }, b: Winner): boolea
 }
 
 export async function applyEvents(
+  deps: { db: HubDb },
+  input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
+): Promise<ApplyEventsAnswer> {
+  const answer = await store(deps, input);
+  // Committed: number what is committed now (skipped if another batch's sequencer is at it).
+  if (answer.applied > 0) await sequenceEvents(deps, { cooperativeId: input.cooperativeId, wait: false });
+  return answer;
+}
+
+async function store(
   deps: { db: HubDb },
   input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
 ): Promise<ApplyEventsAnswer> {
@@ -138,14 +149,17 @@ export async function applyEvents(
         .update(kiosks)
         .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: sql`now()` })
         .where(eq(kiosks.id, input.kioskId));
-      // The cooperative's row lock orders coop_seq by commit and makes the flat decisions atomic.
-      const [coop] = await tx
-        .update(cooperatives)
-        .set({ eventSeq: sql`${cooperatives.eventSeq} + ${accepted.length}` })
-        .where(eq(cooperatives.id, input.cooperativeId))
-        .returning({ eventSeq: cooperatives.eventSeq });
-      const firstSeq = coop.eventSeq - accepted.length + 1;
+      // No cooperative-wide lock: batches of one cooperative commit in parallel and the sequencer
+      // numbers them afterwards. The flats this batch decides are locked (in one order, so two
+      // batches cannot deadlock) for the read-decide-write of the later application.
       const flats = [...new Set(accepted.filter((e) => APPLICATIONS.has(e.type)).map((e) => e.flatCode))];
+      if (flats.length > 0) {
+        await tx.execute(sql`
+          SELECT pg_advisory_xact_lock(k) FROM (
+            SELECT DISTINCT hashtextextended(${input.cooperativeId} || '/' || f, 0) AS k
+            FROM jsonb_array_elements_text(${JSON.stringify(flats)}::text::jsonb) AS f ORDER BY k
+          ) AS locks`);
+      }
       const winners = new Map<string, Winner>();
       if (flats.length > 0) {
         for (const w of await tx
@@ -160,7 +174,7 @@ export async function applyEvents(
           winners.set(w.flatCode, { kioskId: w.kioskId, seq: w.seq, appliedAt: w.appliedAt });
       }
       const changed = new Set<string>();
-      const rows = accepted.map((e, i) => {
+      const rows = accepted.map((e) => {
         let conflict: Conflict | null = null;
         if (APPLICATIONS.has(e.type)) {
           const current = winners.get(e.flatCode);
@@ -189,7 +203,6 @@ export async function applyEvents(
         }
         return {
           cooperative_id: input.cooperativeId,
-          coop_seq: firstSeq + i,
           kiosk_id: input.kioskId,
           seq: e.seq,
           type: e.type,
@@ -208,14 +221,15 @@ export async function applyEvents(
         return { flat_code: flatCode, kiosk_id: w.kioskId, seq: w.seq, applied_at: w.appliedAt };
       });
       // One JSON parameter instead of 13 per row (PostgreSQL unpacks it far faster than it binds
-      // thousands), and the events and the flat decisions in one statement: one round trip under the lock.
+      // thousands), and the events and the flat decisions in one statement: one round trip. The rows
+      // go in unnumbered; received_at is taken now, after the flat locks, and orders the feed.
       await tx.execute(sql`
         WITH stored AS (
-          INSERT INTO register_events (cooperative_id, coop_seq, kiosk_id, seq, type, flat_code, owner_id, payload,
-            occurred_at, applied_at, prev_hash, hash, conflict)
-          SELECT cooperative_id, coop_seq, kiosk_id, seq, type, flat_code, owner_id, payload,
-            occurred_at, applied_at, prev_hash, hash, conflict
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS x(cooperative_id text, coop_seq bigint,
+          INSERT INTO register_events (cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
+            occurred_at, applied_at, prev_hash, hash, conflict, received_at)
+          SELECT cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
+            occurred_at, applied_at, prev_hash, hash, conflict, (SELECT clock_timestamp())
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS x(cooperative_id text,
             kiosk_id text, seq bigint, type text, flat_code text, owner_id text, payload text, occurred_at text,
             applied_at text, prev_hash text, hash text, conflict jsonb)
           RETURNING 1

@@ -9,6 +9,7 @@ import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
 import { localMidnight } from "../../gateway/domain/routing.ts";
 import type { HubDb } from "../db/client.ts";
 import { chainBreaks, deliveries, flatWinners, kioskPublicKeys, kiosks, registerEvents } from "../db/schema.ts";
+import { sequenceEvents } from "./sequenceEvents.ts";
 
 type EventRow = typeof registerEvents.$inferSelect;
 
@@ -29,16 +30,19 @@ export async function listCoopEvents(
   deps: { db: HubDb },
   input: { cooperativeId: string; after: number; limit: number },
 ) {
+  // Rows committed but not yet numbered (a push's sequencer skipped, or the hub died between) get
+  // their numbers first; unnumbered rows are never served.
+  await sequenceEvents(deps, { cooperativeId: input.cooperativeId, wait: true });
   const rows = await deps.db
     .select()
     .from(registerEvents)
     .where(and(eq(registerEvents.cooperativeId, input.cooperativeId), gt(registerEvents.coopSeq, input.after)))
     .orderBy(asc(registerEvents.coopSeq))
     .limit(input.limit);
-  const next = rows.length > 0 ? rows[rows.length - 1].coopSeq : input.after;
+  const next = rows.length > 0 ? rows[rows.length - 1].coopSeq! : input.after;
   return {
     events: rows.map((r) => ({
-      cursor: r.coopSeq,
+      cursor: r.coopSeq!,
       kiosk: r.kioskId,
       applied_at: r.appliedAt,
       ...toEvent(r),

@@ -1,0 +1,2 @@
+ALTER TABLE "register_events" ALTER COLUMN "coop_seq" DROP NOT NULL;--> statement-breakpoint
+CREATE INDEX "register_events_unnumbered" ON "register_events" USING btree ("cooperative_id","received_at","kiosk_id","seq") WHERE "register_events"."coop_seq" IS NULL;
