@@ -90,13 +90,13 @@ export const registerEvents = pgTable(
     /** Set when this application replaced another kiosk's, or arrived after a later one. */
     conflict: jsonb("conflict"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Storage order (a sequence, not the clock): the sequencer numbers unnumbered rows in this order. */
+    arrival: bigint("arrival", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     primaryKey({ columns: [t.kioskId, t.seq] }),
     uniqueIndex("register_events_coop_seq").on(t.cooperativeId, t.coopSeq),
-    index("register_events_unnumbered")
-      .on(t.cooperativeId, t.receivedAt, t.kioskId, t.seq)
-      .where(sql`${t.coopSeq} IS NULL`),
+    index("register_events_unnumbered").on(t.cooperativeId, t.arrival).where(sql`${t.coopSeq} IS NULL`),
     index("register_events_flat").on(t.cooperativeId, t.flatCode),
   ],
 );

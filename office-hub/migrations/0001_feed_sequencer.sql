@@ -1,2 +1,3 @@
 ALTER TABLE "register_events" ALTER COLUMN "coop_seq" DROP NOT NULL;--> statement-breakpoint
-CREATE INDEX "register_events_unnumbered" ON "register_events" USING btree ("cooperative_id","received_at","kiosk_id","seq") WHERE "register_events"."coop_seq" IS NULL;
+ALTER TABLE "register_events" ADD COLUMN "arrival" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "register_events_arrival_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE INDEX "register_events_unnumbered" ON "register_events" USING btree ("cooperative_id","arrival") WHERE "register_events"."coop_seq" IS NULL;

@@ -222,16 +222,17 @@ async function store(
       });
       // One JSON parameter instead of 13 per row (PostgreSQL unpacks it far faster than it binds
       // thousands), and the events and the flat decisions in one statement: one round trip. The rows
-      // go in unnumbered; received_at is taken now, after the flat locks, and orders the feed.
+      // go in unnumbered; their arrival numbers are drawn now, after the flat locks, and order the feed.
       await tx.execute(sql`
         WITH stored AS (
           INSERT INTO register_events (cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
-            occurred_at, applied_at, prev_hash, hash, conflict, received_at)
+            occurred_at, applied_at, prev_hash, hash, conflict)
           SELECT cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
-            occurred_at, applied_at, prev_hash, hash, conflict, (SELECT clock_timestamp())
+            occurred_at, applied_at, prev_hash, hash, conflict
           FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS x(cooperative_id text,
             kiosk_id text, seq bigint, type text, flat_code text, owner_id text, payload text, occurred_at text,
             applied_at text, prev_hash text, hash text, conflict jsonb)
+          ORDER BY seq
           RETURNING 1
         )
         INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id, seq, applied_at)

@@ -26,7 +26,7 @@ export async function sequenceEvents(
     // every earlier sequencer's numbers are visible. Nothing to number writes nothing (no flush).
     const numbered = await tx.execute(sql`
       WITH todo AS (
-        SELECT kiosk_id, seq, row_number() OVER (ORDER BY received_at, kiosk_id, seq) AS n
+        SELECT kiosk_id, seq, row_number() OVER (ORDER BY arrival) AS n
         FROM register_events
         WHERE cooperative_id = ${input.cooperativeId} AND coop_seq IS NULL
       ), bumped AS (
