@@ -4,7 +4,7 @@
  * kiosk UI full screen. cage refuses to run as root, so under root it runs as `nobody`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,7 +103,12 @@ describe("kiosk display (cage + Chromium)", () => {
     const kioskUrl = `http://127.0.0.1:${gatewayPort}/`;
 
     // The display starts first, as after a power cut: Chromium must not show an error page.
-    const command = ["cage", "-d", "--", join(REPO, "deploy/kiosk/chromium.sh")];
+    // cage runs as nobody, who may not reach into the checkout (a clone in a 0700 temp dir): it
+    // starts a copy of the script from the test's own world-readable directory.
+    const script = join(dir, "chromium.sh");
+    copyFileSync(join(REPO, "deploy/kiosk/chromium.sh"), script);
+    chmodSync(script, 0o755);
+    const command = ["cage", "-d", "--", script];
     const startCage = (attempt: number): ChildProcess => {
       const log = openSync(join(dir as string, `cage-${attempt}.log`), "w");
       const child = spawn(

@@ -477,7 +477,8 @@ check_udev_devices() {
   local line fixture want_name want_mm tree syspath output links mm got_name got_mm bad="" seen=0
   for line in "${UDEV_EXPECTED[@]}"; do
     read -r fixture want_name want_mm <<<"$line"
-    tree="/tmp/ek-sysfs-$fixture"
+    # Under /root: the container mounts its own tmpfs on /tmp, which hides what is written here.
+    tree="/root/ek-sysfs-$fixture"
     rm -rf "${MERGED:?}$tree"
     syspath="$("$REPO/node_modules/.bin/bun" "$REPO/deploy/dev/fakeSysfs.ts" "$REPO/deploy/udev/fixtures/$fixture.udev" "$MERGED$tree")"
     output="$(inside unshare -m sh -c "mount --bind $tree /sys && SYSTEMD_DEVICE_VERIFY_SYSFS=0 udevadm test --action=add $syspath" 2>&1 || true)"
