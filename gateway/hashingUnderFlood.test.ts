@@ -66,7 +66,10 @@ describe("hashing under a flood of sign-in attempts", () => {
     const before = threadNiceValues().filter((n) => n === 7).length;
     gw = await startTestGateway({ hashing: { concurrency: 2, maxQueued: 4, nice: 7 } });
     expect((await identify(gw, demo.codes[1])).status).toBe(200);
-    expect(threadNiceValues().filter((n) => n === 7).length).toBe(before + 1);
+    // The pool may start one or both of its threads for the first hash; each runs at nice 7.
+    const running = threadNiceValues().filter((n) => n === 7).length - before;
+    expect(running).toBeGreaterThanOrEqual(1);
+    expect(running).toBeLessThanOrEqual(2);
     await gw.dispose();
     gw = undefined;
     // Stopping the gateway ends its hashing threads (a thread exits a moment after it is told to).

@@ -46,6 +46,12 @@ describe("register event hashing", () => {
     expect(canonicalJson(nested)).toBe(canonicalize(nested));
   });
 
+  it("keeps a key named __proto__ as data when it sorts the keys (found by the property test)", () => {
+    const payload = JSON.parse('{" ":"","":null,"__proto__":[]}');
+    expect(canonicalJson(payload)).toBe(canonicalize(payload));
+    expect(canonicalJson(payload)).toBe('{"":null," ":"","__proto__":[]}');
+  });
+
   it("a chain of sealed events verifies, and changing any field of any event breaks it there", () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), fc.nat(), (items, pick) => {

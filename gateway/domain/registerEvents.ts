@@ -148,16 +148,18 @@ function inCanonicalOrder(value: unknown): unknown {
     if (INDEX_KEY.test(keys[i])) return INDEX_KEYS;
     if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
   }
+  // Copies have no prototype: on a plain object, assigning "__proto__" would set the prototype
+  // and drop the key from the JSON.
   let copy: Record<string, unknown> | undefined;
   if (!sorted) {
     keys.sort();
-    copy = {};
+    copy = Object.create(null) as Record<string, unknown>;
   }
   for (const key of keys) {
     const item = inCanonicalOrder(record[key]);
     if (item === INDEX_KEYS) return INDEX_KEYS;
     if (!copy && item !== record[key]) {
-      copy = {};
+      copy = Object.create(null) as Record<string, unknown>;
       for (const earlier of keys) {
         if (earlier === key) break;
         copy[earlier] = record[earlier];
