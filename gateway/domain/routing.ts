@@ -4,6 +4,7 @@
  */
 import { type Category, type CategoryChannels, type Channel, type ElectronicChannel, isLetter } from "./categories.ts";
 import type { FlatConsent } from "./consentState.ts";
+import { zoneOffsetAt } from "./officeDate.ts";
 
 export interface RoutingPolicy {
   /** Electronic sending applies to correspondence generated on or after this date (YYYY-MM-DD). */
@@ -63,23 +64,8 @@ export function localMidnight(date: string, timezone: string): number {
 
 function computeLocalMidnight(date: string, timezone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  const offsetAt = (instant: number): number => {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    }).formatToParts(instant);
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-    return asUtc - instant;
-  };
-  const guess = utcMidnight - offsetAt(utcMidnight);
-  return utcMidnight - offsetAt(guess);
+  const guess = utcMidnight - zoneOffsetAt(utcMidnight, timezone);
+  return utcMidnight - zoneOffsetAt(guess, timezone);
 }
 
 export function routeCorrespondence(
