@@ -62,8 +62,18 @@ export function parseOfficeDate(text: string): OfficeDateParts | null {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The zone's offset from UTC at an instant, in milliseconds (local = UTC + offset). */
-export function zoneOffsetAt(instant: number, timezone: string): number {
+/** The wall clock a zone shows at an instant (month 1-12, hour 0-23). */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** What the zone's clocks show at an instant; one cached formatter per zone. */
+export function wallClockAt(instant: number, timezone: string): WallClock {
   let format = formatters.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {
@@ -80,7 +90,20 @@ export function zoneOffsetAt(instant: number, timezone: string): number {
   }
   const parts = format.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = utc(get("year"), get("month"), get("day"), get("hour"), get("minute"), get("second"));
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+    second: get("second"),
+  };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (local = UTC + offset). */
+export function zoneOffsetAt(instant: number, timezone: string): number {
+  const w = wallClockAt(instant, timezone);
+  const asUtc = utc(w.year, w.month, w.day, w.hour, w.minute, w.second);
   return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
 }
 

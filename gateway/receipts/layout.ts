@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { CategoryChannels } from "../domain/categories.ts";
 import { channelLines, type Language, languageOf } from "../domain/channelSentences.ts";
 import { channelSummary } from "../domain/channelSummary.ts";
+import { wallClockAt } from "../domain/officeDate.ts";
 import { withdrawalWays } from "../domain/withdrawalWays.ts";
 import type { SignedReceipt } from "./receiptData.ts";
 
@@ -78,24 +79,10 @@ export function slipContextOf(
 }
 
 /** `02.03.2026 11:00` in the cooperative's zone. */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
 export function localDateTime(iso: string, timezone: string): string {
-  let format = dateTimeFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    dateTimeFormats.set(timezone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
+  const w = wallClockAt(Date.parse(iso), timezone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(w.day)}.${two(w.month)}.${w.year} ${two(w.hour)}:${two(w.minute)}`;
 }
 
 /** `2026-03-16` → `16.03.2026` */
