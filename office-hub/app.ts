@@ -2,8 +2,10 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import type { Clock } from "../gateway/clock.ts";
 import { signedBy } from "./auth.ts";
 import type { HubConfig } from "./config.ts";
+import { hubOpenApiDocument } from "./contract.ts";
 import type { HubDb } from "./db/client.ts";
 import { HubError, type HubErrorCode } from "./errors.ts";
 import { officeRoutes } from "./routes/office.ts";
@@ -20,9 +22,12 @@ const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409> = {
   exists: 409,
 };
 
-export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logger }) {
+export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logger; clock: Clock }) {
   const { windowSeconds, maxBodyBytes, graceDays, timezone } = deps.config;
+  const { db, clock } = deps;
   const app = new Hono();
+  const document = JSON.stringify(hubOpenApiDocument({ windowSeconds }));
+  app.get("/openapi.json", (c) => c.body(document, 200, { "content-type": "application/json" }));
   app.get("/healthz", async (c) => {
     try {
       await deps.db.execute(sql`select 1`);
@@ -31,10 +36,10 @@ export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logge
       return c.json({ status: "down", reason: "database unreachable" }, 503);
     }
   });
-  app.use("/push/v1/*", signedBy({ db: deps.db, windowSeconds, maxBodyBytes }, "kiosk"));
-  app.route("/push/v1", pushRoutes(deps));
-  app.use("/office/v1/*", signedBy({ db: deps.db, windowSeconds, maxBodyBytes }, "office"));
-  app.route("/office/v1", officeRoutes({ db: deps.db, graceDays, timezone }));
+  app.use("/push/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "kiosk"));
+  app.route("/push/v1", pushRoutes({ db, clock }));
+  app.use("/office/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "office"));
+  app.route("/office/v1", officeRoutes({ db, clock, graceDays, timezone }));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));
   app.onError((err, c) => {
     if (err instanceof HubError) {

@@ -5,6 +5,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+import type { Clock } from "../gateway/clock.ts";
 import { HEADER, verifyRequest } from "../gateway/office/signing.ts";
 import type { HubDb } from "./db/client.ts";
 import { hubKeys, pushNonces } from "./db/schema.ts";
@@ -21,9 +22,13 @@ function refuse(code: string, message: string, status: 400 | 401 | 403 | 413, no
   return Response.json({ error: { code, message }, server_time: nowSeconds }, { status });
 }
 
-export function signedBy(deps: { db: HubDb; windowSeconds: number; maxBodyBytes: number }, role: "kiosk" | "office") {
+export function signedBy(
+  deps: { db: HubDb; clock: Clock; windowSeconds: number; maxBodyBytes: number },
+  role: "kiosk" | "office",
+) {
   return createMiddleware<HubEnv>(async (c, next) => {
-    const nowSeconds = Math.floor(Date.now() / 1000);
+    const now = deps.clock.now();
+    const nowSeconds = Math.floor(now.getTime() / 1000);
     const declared = Number(c.req.header("content-length") ?? 0);
     if (declared > deps.maxBodyBytes)
       return refuse("too_large", `body over ${deps.maxBodyBytes} bytes`, 413, nowSeconds);
@@ -63,7 +68,7 @@ export function signedBy(deps: { db: HubDb; windowSeconds: number; maxBodyBytes:
       await tx.execute(sql`SET LOCAL synchronous_commit = off`);
       return tx
         .insert(pushNonces)
-        .values({ keyId: key.keyId, nonce: verdict.nonce })
+        .values({ keyId: key.keyId, nonce: verdict.nonce, seenAt: now })
         .onConflictDoNothing()
         .returning({ nonce: pushNonces.nonce });
     });

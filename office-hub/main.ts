@@ -10,12 +10,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
+import { systemClock } from "../gateway/clock.ts";
 import { createLogger } from "../gateway/logger.ts";
 import { createHubApp } from "./app.ts";
 import { HubConfigError, loadHubConfig } from "./config.ts";
 import { migrateHubDb, openHubDb } from "./db/client.ts";
 import { HubError } from "./errors.ts";
 import { addCooperative, addOfficeKey, provisionKiosk, revokeKey } from "./services/provision.ts";
+import { pruneNonces } from "./services/pruneNonces.ts";
 
 const HELP = `Usage: npm run office-hub -- [command] [options]
 
@@ -119,7 +121,7 @@ async function main(argv: string[]): Promise<void> {
       );
     } else if (command === "revoke-key") {
       const keyId = rest[0] ?? fail("revoke-key needs the key id");
-      await revokeKey({ db }, { keyId });
+      await revokeKey({ db, clock: systemClock }, { keyId });
       console.log(`key ${keyId} revoked`);
     }
   } catch (err) {
@@ -143,7 +145,7 @@ async function serve(
     await opened.close();
     fail("the database is not set up: run `npm run office-hub -- setup` first", 1);
   }
-  const app = createHubApp({ db, config, logger });
+  const app = createHubApp({ db, config, logger, clock: systemClock });
   const server = Bun.serve({
     hostname: config.listen.host,
     port: config.listen.port,
@@ -151,9 +153,9 @@ async function serve(
     maxRequestBodySize: config.maxBodyBytes,
   });
   const prune = setInterval(() => {
-    db.execute(
-      sql`delete from push_nonces where seen_at < now() - make_interval(secs => ${config.windowSeconds * 2})`,
-    ).catch((err) => logger.warn({ err: { message: (err as Error).message } }, "nonce pruning failed"));
+    pruneNonces({ db, clock: systemClock }, { olderThanSeconds: config.windowSeconds * 2 }).catch((err) =>
+      logger.warn({ err: { message: (err as Error).message } }, "nonce pruning failed"),
+    );
   }, 60_000);
   logger.info({ host: config.listen.host, port: server.port }, "office hub listening");
   console.log(`office-hub: listening on http://${config.listen.host}:${server.port}`);

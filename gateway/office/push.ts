@@ -14,6 +14,7 @@ import type { PartHealth, PartStatus } from "../health.ts";
 import { kioskKeySet } from "../receipts/kioskKey.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import { listRegisterEvents } from "../services/listRegisterEvents.ts";
+import { letterPostDetails } from "../services/paperList.ts";
 import { readCursor, writeCursor } from "./officeCopy.ts";
 import { type DeliveriesPushBody, kioskKeysPushBodySchema, type PushStreamName } from "./pushContract.ts";
 import { postToOffice } from "./pushPost.ts";
@@ -204,7 +205,17 @@ export class OfficePush {
     const cursor = readCursor(this.deps.db, DELIVERIES_CURSOR);
     const page = listDeliveries(this.deps, { after: cursor, limit: this.deps.config.office.pushBatchSize });
     if (page.changes.length === 0 && !this.headCheckDue("deliveries")) return IDLE;
-    const body: DeliveriesPushBody = { changes: page.changes };
+    // A letter that goes by post carries its address and owners, so an office hub can list it for posting.
+    const paperIds = page.changes
+      .filter((c) => c.status === "paper" && c.correspondence_id)
+      .map((c) => c.correspondence_id!);
+    const letters = paperIds.length > 0 ? letterPostDetails(this.deps, paperIds) : new Map();
+    const body: DeliveriesPushBody = {
+      changes: page.changes.map((c) => {
+        const letter = c.status === "paper" && c.correspondence_id ? letters.get(c.correspondence_id) : undefined;
+        return letter ? { ...c, letter } : c;
+      }),
+    };
     const { answer } = await this.post("deliveries", JSON.stringify(body));
     const lastSent = page.changes.at(-1)?.seq ?? cursor;
     // 204: everything stored. 200: the office's head is the truth (behind the cursor: it lost data).

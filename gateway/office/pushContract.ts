@@ -72,6 +72,19 @@ export const deliveryChangeSchema = z.object({
   status: z.enum(["queued", "sent", "delivered", "failed", "paper"]),
   reason: z.string().nullable(),
   at: z.string().describe("ISO 8601 instant"),
+  letter: z
+    .object({
+      flat: z.string(),
+      address: z.string().describe("The flat's postal address as the kiosk holds it (building, staircase, flat, city)"),
+      owners: z.array(z.string()).describe("The flat's active owners' names"),
+      category: z.string(),
+      subject: z.string(),
+      generated_at: z.string(),
+    })
+    .optional()
+    .describe(
+      "Only on a change with status `paper` of a letter the kiosk holds: what the office needs to print and post it (the same fields as a paper list item)",
+    ),
 });
 
 export const deliveriesPushBodySchema = z

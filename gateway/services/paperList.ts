@@ -65,17 +65,52 @@ export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: 
   }
   const ids = [...found.keys()];
   if (ids.length === 0) return [];
-  const letters = new Map<string, typeof correspondence.$inferSelect>();
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const row of deps.db
-      .select()
-      .from(correspondence)
-      .where(inArray(correspondence.id, ids.slice(i, i + 500)))
-      .all())
-      letters.set(row.id, row);
+  const letters = letterPostDetails(deps, ids);
+  const items: PaperItem[] = [];
+  for (const [id, why] of found) {
+    const letter = letters.get(id);
+    if (!letter) continue;
+    items.push({
+      correspondence_id: id,
+      ...letter,
+      reason: why.reason,
+      source: why.source,
+      at: why.at,
+    });
   }
-  const addresses = new Map(
-    deps.db
+  return items.sort(
+    (a, b) => a.address.localeCompare(b.address, "pl") || a.correspondence_id.localeCompare(b.correspondence_id),
+  );
+}
+
+/** What the office needs to print and post a letter: the flat's address and owners, and the letter's heading. */
+export interface LetterPostDetails {
+  flat: string;
+  address: string;
+  owners: string[];
+  category: string;
+  subject: string;
+  generated_at: string;
+}
+
+/** Post details of the given letters (unknown ids are left out), read in chunks of 500. */
+export function letterPostDetails(deps: Pick<CoreDeps, "db">, ids: string[]): Map<string, LetterPostDetails> {
+  const letters: Array<typeof correspondence.$inferSelect> = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    letters.push(
+      ...deps.db
+        .select()
+        .from(correspondence)
+        .where(inArray(correspondence.id, ids.slice(i, i + 500)))
+        .all(),
+    );
+  }
+  const codes = [...new Set(letters.map((l) => l.flatCode))];
+  const addresses = new Map<string, string>();
+  const ownerNames = new Map<string, string[]>();
+  for (let i = 0; i < codes.length; i += 500) {
+    const chunk = codes.slice(i, i + 500);
+    for (const f of deps.db
       .select({
         code: flats.code,
         address: buildings.address,
@@ -85,37 +120,29 @@ export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: 
       })
       .from(flats)
       .innerJoin(buildings, eq(flats.buildingId, buildings.id))
-      .all()
-      .map((f) => [f.code, `${f.address} kl. ${f.staircase} m. ${f.number}, ${f.city}`]),
-  );
-  const ownerNames = new Map<string, string[]>();
-  for (const s of deps.db
-    .select({ flat: ownershipShares.flatCode, first: owners.firstName, surname: owners.surname })
-    .from(ownershipShares)
-    .innerJoin(owners, eq(owners.id, ownershipShares.ownerId))
-    .where(and(eq(ownershipShares.active, true), eq(owners.active, true)))
-    .all()) {
-    ownerNames.set(s.flat, [...(ownerNames.get(s.flat) ?? []), `${s.first} ${s.surname}`]);
+      .where(inArray(flats.code, chunk))
+      .all())
+      addresses.set(f.code, `${f.address} kl. ${f.staircase} m. ${f.number}, ${f.city}`);
+    for (const s of deps.db
+      .select({ flat: ownershipShares.flatCode, first: owners.firstName, surname: owners.surname })
+      .from(ownershipShares)
+      .innerJoin(owners, eq(owners.id, ownershipShares.ownerId))
+      .where(and(inArray(ownershipShares.flatCode, chunk), eq(ownershipShares.active, true), eq(owners.active, true)))
+      .all())
+      ownerNames.set(s.flat, [...(ownerNames.get(s.flat) ?? []), `${s.first} ${s.surname}`]);
   }
-  const items: PaperItem[] = [];
-  for (const [id, why] of found) {
-    const letter = letters.get(id);
-    if (!letter) continue;
-    items.push({
-      correspondence_id: id,
-      flat: letter.flatCode,
-      address: addresses.get(letter.flatCode) ?? letter.flatCode,
-      owners: ownerNames.get(letter.flatCode) ?? [],
-      category: letter.category,
-      subject: letter.subject,
-      generated_at: letter.generatedAt,
-      reason: why.reason,
-      source: why.source,
-      at: why.at,
-    });
-  }
-  return items.sort(
-    (a, b) => a.address.localeCompare(b.address, "pl") || a.correspondence_id.localeCompare(b.correspondence_id),
+  return new Map(
+    letters.map((l) => [
+      l.id,
+      {
+        flat: l.flatCode,
+        address: addresses.get(l.flatCode) ?? l.flatCode,
+        owners: ownerNames.get(l.flatCode) ?? [],
+        category: l.category,
+        subject: l.subject,
+        generated_at: l.generatedAt,
+      },
+    ]),
   );
 }
 

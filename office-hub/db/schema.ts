@@ -127,6 +127,8 @@ export const deliveries = pgTable(
     status: text("status").notNull(),
     reason: text("reason"),
     at: text("at").notNull(),
+    /** A paper change's letter as the kiosk sent it: flat, address, owners' names, category, subject, generated_at. Served only on the signed office paper list. */
+    letter: jsonb("letter"),
   },
   (t) => [
     primaryKey({ columns: [t.kioskId, t.seq] }),

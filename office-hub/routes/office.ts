@@ -1,8 +1,10 @@
 /** What the cooperative's office reads (office key, signed): register, flats, deliveries, paper, kiosks. */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import * as z from "zod";
+import type { Clock } from "../../gateway/clock.ts";
+import { zoneOffsetAt } from "../../gateway/domain/officeDate.ts";
 import type { HubEnv } from "../auth.ts";
+import { HubPageQuery, HubPaperQuery } from "../contract.ts";
 import type { HubDb } from "../db/client.ts";
 import { HubError } from "../errors.ts";
 import {
@@ -14,10 +16,10 @@ import {
   listKiosks,
 } from "../services/officeReads.ts";
 
-const page = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(5_000).default(500),
-});
+/** The local calendar day of an instant in the hub's time zone. */
+function localDay(at: Date, timezone: string): string {
+  return new Date(at.getTime() + zoneOffsetAt(at.getTime(), timezone)).toISOString().slice(0, 10);
+}
 
 function invalid(result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) {
   if (!result.success) {
@@ -26,9 +28,9 @@ function invalid(result: { success: boolean; error?: { issues: Array<{ path: Pro
   }
 }
 
-export function officeRoutes(deps: { db: HubDb; graceDays: number; timezone: string }) {
+export function officeRoutes(deps: { db: HubDb; clock: Clock; graceDays: number; timezone: string }) {
   const app = new Hono<HubEnv>();
-  app.get("/register/events", zValidator("query", page, invalid), async (c) => {
+  app.get("/register/events", zValidator("query", HubPageQuery, invalid), async (c) => {
     const { cooperativeId } = c.get("principal");
     return c.json(await listCoopEvents(deps, { cooperativeId, ...c.req.valid("query") }));
   });
@@ -42,14 +44,15 @@ export function officeRoutes(deps: { db: HubDb; graceDays: number; timezone: str
     if (!flat) throw new HubError("not_found", "no application for this flat at any kiosk");
     return c.json(flat);
   });
-  app.get("/deliveries", zValidator("query", page, invalid), async (c) => {
+  app.get("/deliveries", zValidator("query", HubPageQuery, invalid), async (c) => {
     const { cooperativeId } = c.get("principal");
     return c.json(await listCoopDeliveries(deps, { cooperativeId, ...c.req.valid("query") }));
   });
-  app.get("/paper", zValidator("query", z.object({ date: z.iso.date() }), invalid), async (c) => {
+  app.get("/paper", zValidator("query", HubPaperQuery, invalid), async (c) => {
     const { cooperativeId } = c.get("principal");
-    const { date } = c.req.valid("query");
-    return c.json({ date, items: await hubPaperList(deps, { cooperativeId, date }) });
+    const date = c.req.valid("query").date ?? localDay(deps.clock.now(), deps.timezone);
+    const items = await hubPaperList(deps, { cooperativeId, date });
+    return c.json({ date, count: items.length, items });
   });
   app.get("/kiosk-keys", async (c) => {
     const { cooperativeId } = c.get("principal");

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import type * as z from "zod";
+import type { Clock } from "../../gateway/clock.ts";
 import {
   deliveriesPushBodySchema,
   eventsPushBodySchema,
@@ -31,7 +32,7 @@ function parse<T extends z.ZodType>(schema: T, body: Uint8Array): z.infer<T> {
   return parsed.data;
 }
 
-export function pushRoutes(deps: { db: HubDb }) {
+export function pushRoutes(deps: { db: HubDb; clock: Clock }) {
   const app = new Hono<HubEnv>();
   app.post("/kiosk-keys", async (c) => {
     const { kioskId } = c.get("principal");

@@ -3,6 +3,7 @@
  * not stored twice. New rows get the cooperative's next delivery numbers for the office feed.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Clock } from "../../gateway/clock.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
 import { cooperatives, deliveries, kiosks } from "../db/schema.ts";
@@ -18,7 +19,7 @@ export interface ApplyDeliveriesAnswer {
 }
 
 export async function applyDeliveries(
-  deps: { db: HubDb },
+  deps: { db: HubDb; clock: Clock },
   input: { kioskId: string; cooperativeId: string; changes: PushedDelivery[] },
 ): Promise<ApplyDeliveriesAnswer> {
   return deps.db.transaction(async (tx) => {
@@ -57,10 +58,14 @@ export async function applyDeliveries(
           status: c.status,
           reason: c.reason,
           at: c.at,
+          letter: c.letter ?? null,
         })),
       );
     }
-    await tx.update(kiosks).set({ deliveriesSeq: last, lastPushAt: sql`now()` }).where(eq(kiosks.id, input.kioskId));
+    await tx
+      .update(kiosks)
+      .set({ deliveriesSeq: last, lastPushAt: deps.clock.now().toISOString() })
+      .where(eq(kiosks.id, input.kioskId));
     return {
       applied: fresh.length,
       duplicates: input.changes.length - fresh.length,

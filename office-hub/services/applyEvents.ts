@@ -6,6 +6,7 @@
  * event carries the decision in `conflict`.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Clock } from "../../gateway/clock.ts";
 import {
   canonicalJson,
   effectiveAt,
@@ -62,7 +63,7 @@ function laterThan(a: { appliedAt: string; kioskId: string }, b: Winner): boolea
 }
 
 export async function applyEvents(
-  deps: { db: HubDb },
+  deps: { db: HubDb; clock: Clock },
   input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
 ): Promise<ApplyEventsAnswer> {
   const answer = await store(deps, input);
@@ -72,9 +73,10 @@ export async function applyEvents(
 }
 
 async function store(
-  deps: { db: HubDb },
+  deps: { db: HubDb; clock: Clock },
   input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
 ): Promise<ApplyEventsAnswer> {
+  const at = deps.clock.now().toISOString();
   return deps.db.transaction(async (tx) => {
     const [kiosk] = await tx
       .select({ headSeq: kiosks.headSeq, headHash: kiosks.headHash })
@@ -137,17 +139,19 @@ async function store(
           kind: problem.kind,
           expected: problem.expected,
           found: problem.found,
+          firstAt: at,
+          lastAt: at,
         })
         .onConflictDoUpdate({
           target: [chainBreaks.kioskId, chainBreaks.seq, chainBreaks.kind, chainBreaks.found],
-          set: { lastAt: sql`now()`, attempts: sql`${chainBreaks.attempts} + 1` },
+          set: { lastAt: at, attempts: sql`${chainBreaks.attempts} + 1` },
         });
     }
     if (accepted.length > 0) {
       // The kiosk's row is already ours; move its head before taking the shared lock below.
       await tx
         .update(kiosks)
-        .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: sql`now()` })
+        .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: at })
         .where(eq(kiosks.id, input.kioskId));
       // No cooperative-wide lock: batches of one cooperative commit in parallel and the sequencer
       // numbers them afterwards. The flats this batch decides are locked (in one order, so two

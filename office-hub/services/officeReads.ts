@@ -7,6 +7,7 @@ import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
 import { applyEvent, emptyConsent, type FlatConsent } from "../../gateway/domain/consentState.ts";
 import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
 import { localMidnight } from "../../gateway/domain/routing.ts";
+import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
 import { chainBreaks, deliveries, flatWinners, kioskPublicKeys, kiosks, registerEvents } from "../db/schema.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
@@ -130,8 +131,8 @@ export async function listCoopDeliveries(
 
 /**
  * Letters that go by post on one local day, across the cooperative's kiosks: routed to paper on
- * arrival, or fallen back to paper after an email/SMS failed. Addresses and names stay in the
- * office's own system, which generated the letters.
+ * arrival, or fallen back to paper after an email/SMS failed, with the flat's address and owners'
+ * names as the kiosk sent them with the change (personal data: the signed office API only).
  */
 export async function hubPaperList(
   deps: { db: HubDb; timezone: string },
@@ -159,15 +160,32 @@ export async function hubPaperList(
     if (seen.has(id)) continue;
     seen.add(id);
     const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
+    const letter = r.letter as DeliveriesPushBody["changes"][number]["letter"] | null;
     items.push({
-      correspondence_id: r.correspondenceId,
+      correspondence_id: r.correspondenceId ?? r.messageId,
       kiosk: r.kioskId,
+      flat: letter?.flat ?? null,
+      address: letter?.address ?? null,
+      owners: letter?.owners ?? [],
+      category: letter?.category ?? null,
+      subject: letter?.subject ?? null,
+      generated_at: letter?.generated_at ?? null,
       reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
-      source: routed ? "routed" : "fallback",
+      source: routed ? ("routed" as const) : ("fallback" as const),
       at: r.at,
     });
   }
-  return items;
+  // In posting order: by address (letters without one last), then by letter.
+  return items.sort(
+    (a, b) =>
+      (a.address ?? "\uffff").localeCompare(b.address ?? "\uffff", "pl") ||
+      a.correspondence_id.localeCompare(b.correspondence_id),
+  );
+}
+
+/** PostgreSQL's text form of a timestamptz ("2026-03-02 23:30:00+00") as an ISO 8601 instant. */
+function isoInstant(text: string): string {
+  return new Date(text.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString();
 }
 
 export async function listKiosks(deps: { db: HubDb }, input: { cooperativeId: string }) {
@@ -190,7 +208,7 @@ export async function listKiosks(deps: { db: HubDb }, input: { cooperativeId: st
     head_seq: k.headSeq,
     head_hash: k.headHash,
     deliveries_seq: k.deliveriesSeq,
-    last_push_at: k.lastPushAt,
+    last_push_at: k.lastPushAt === null ? null : isoInstant(k.lastPushAt),
     chain_breaks: breaks
       .filter((b) => b.kioskId === k.id)
       .map((b) => ({
@@ -198,8 +216,8 @@ export async function listKiosks(deps: { db: HubDb }, input: { cooperativeId: st
         kind: b.kind,
         expected: b.expected,
         found: b.found,
-        first_at: b.firstAt,
-        last_at: b.lastAt,
+        first_at: isoInstant(b.firstAt),
+        last_at: isoInstant(b.lastAt),
         attempts: b.attempts,
       })),
   }));

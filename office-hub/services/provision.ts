@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+import type { Clock } from "../../gateway/clock.ts";
 import type { HubDb } from "../db/client.ts";
 import { cooperatives, hubKeys, kiosks } from "../db/schema.ts";
 import { HubError } from "../errors.ts";
@@ -75,10 +76,10 @@ export async function addOfficeKey(deps: { db: HubDb }, input: { cooperativeId: 
   return key;
 }
 
-export async function revokeKey(deps: { db: HubDb }, input: { keyId: string }): Promise<void> {
+export async function revokeKey(deps: { db: HubDb; clock: Clock }, input: { keyId: string }): Promise<void> {
   const done = await deps.db
     .update(hubKeys)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: deps.clock.now() })
     .where(eq(hubKeys.keyId, input.keyId))
     .returning({ keyId: hubKeys.keyId });
   if (done.length === 0) throw new HubError("not_found", `no key "${input.keyId}"`);

@@ -1,12 +1,13 @@
 /** Keeps a kiosk's public receipt keys (JWK set), so the office can verify its printed slips. */
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import type { Clock } from "../../gateway/clock.ts";
 import { canonicalJson } from "../../gateway/domain/registerEvents.ts";
 import type { HubDb } from "../db/client.ts";
 import { kioskPublicKeys, kiosks } from "../db/schema.ts";
 
 export async function storeKioskKeys(
-  deps: { db: HubDb },
+  deps: { db: HubDb; clock: Clock },
   input: { kioskId: string; keys: Array<{ kid: string; created_at?: string; retired_at?: string }> },
 ): Promise<{ keys: number }> {
   const digest = createHash("sha256").update(canonicalJson(input.keys)).digest("hex");
@@ -28,7 +29,10 @@ export async function storeKioskKeys(
           set: { jwk: sql`excluded.jwk`, retiredAt: sql`excluded.retired_at` },
         });
     }
-    await tx.update(kiosks).set({ keysDigest: digest, lastPushAt: sql`now()` }).where(eq(kiosks.id, input.kioskId));
+    await tx
+      .update(kiosks)
+      .set({ keysDigest: digest, lastPushAt: deps.clock.now().toISOString() })
+      .where(eq(kiosks.id, input.kioskId));
   });
   return { keys: input.keys.length };
 }
