@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { kioskKeySet } from "../receipts/kioskKey.ts";
 import { addOfficeKey } from "../services/addOfficeKey.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
+import { letterPostDetails } from "../services/paperList.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 import { enrolDirect, serve } from "../testing/office.ts";
 import { OfficeClient } from "./client.ts";
@@ -274,7 +275,18 @@ describe("a receiver built from the published document alone", () => {
     expect(headSeq()).toBe(45);
     expect(receiver.got.order).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
     expect(receiver.got.events).toEqual(gw.ctx.register.eventsAfter(0, 1_000));
-    expect([...receiver.got.deliveries.values()].sort((a, b) => a.seq - b.seq)).toEqual(deliveries());
+    // Paper changes carry the letter's post details (address, owners, heading), as the document describes.
+    const paperIds = deliveries()
+      .filter((d) => d.status === "paper" && d.correspondence_id)
+      .map((d) => d.correspondence_id!);
+    expect(paperIds.length).toBeGreaterThan(0);
+    const letters = letterPostDetails(gw.ctx, paperIds);
+    expect([...receiver.got.deliveries.values()].sort((a, b) => a.seq - b.seq)).toEqual(
+      deliveries().map((d) => {
+        const letter = d.status === "paper" && d.correspondence_id ? letters.get(d.correspondence_id) : undefined;
+        return letter ? { ...d, letter } : d;
+      }),
+    );
     expect(receiver.got.keys).toEqual(kioskKeySet(gw.ctx.db).keys);
   });
 });
