@@ -69,6 +69,16 @@ system() {
   if [ "$SYSTEM" -eq 1 ]; then "$@"; else log "skip (--root): $*"; fi
 }
 
+# npm ci for a Pi on a slow or flaky link: what the npm cache holds is used without asking the
+# registry again, a slow answer gets 10 minutes instead of 5, and a failed run is tried once more
+# (npm ci starts from an empty node_modules each time, so a second run is clean).
+npm_ci() {
+  local flags=(--no-audit --no-fund --prefer-offline --fetch-timeout=600000 --fetch-retries=5 "$@")
+  npm ci "${flags[@]}" && return 0
+  log "npm ci failed; trying once more"
+  npm ci "${flags[@]}"
+}
+
 CHANGED_UNITS=0
 CHANGED_MANAGER=0
 CHANGED_JOURNALD=0
@@ -156,7 +166,7 @@ build_release() {
   elif [ -f "$SOURCE/kiosk-ui/dist/index.html" ]; then
     log "kiosk UI already built in the checkout; npm ci --omit=dev"
     cp -a "$SOURCE/kiosk-ui/dist" "$stage/kiosk-ui/dist"
-    (cd "$stage" && npm ci --omit=dev --no-audit --no-fund)
+    (cd "$stage" && npm_ci --omit=dev)
   else
     # Vite's bundler (rolldown) is a native optional package that npm skips on Node < 20.19, as
     # it skips every optional package whose engines do not match: Debian bookworm's Node 18 can
@@ -164,7 +174,7 @@ build_release() {
     node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
       die "this checkout has no built kiosk UI (kiosk-ui/dist) and Node $(node --version) cannot build it (Vite needs Node >= 20.19): install from a release archive made by deploy/release.sh (docs/install.md)"
     log "npm ci, kiosk UI build (vite under Bun), then npm prune --omit=dev"
-    (cd "$stage" && npm ci --no-audit --no-fund &&
+    (cd "$stage" && npm_ci &&
       node_modules/.bin/bun --bun node_modules/vite/bin/vite.js build kiosk-ui --logLevel warn &&
       npm prune --omit=dev --no-audit --no-fund)
   fi

@@ -1,7 +1,7 @@
 /**
- * The real install under real systemd: deploy/dev/os-test.sh boots a cached Debian bookworm root
- * with systemd-nspawn, runs the steps of docs/install.md in it and checks the units. amd64 runs
- * every check. arm64 (qemu-user emulation): CI boots systemd in the arm64 root; OS_TEST_ARM64=smoke
+ * The real install under real systemd: deploy/dev/os-test.sh boots a cached Debian root with
+ * systemd-nspawn, runs the steps of docs/install.md in it and checks the units. bookworm amd64 runs
+ * every check, trixie amd64 the smoke subset. arm64 (qemu-user emulation): CI boots systemd in the arm64 root; OS_TEST_ARM64=smoke
  * runs the smoke subset instead (install, READY=1, /healthz, masked gammu-smsd, journald limits,
  * hardening score, kiosk page, reboot). Runs in the "serial" vitest project, after the parallel suite.
  */
@@ -75,6 +75,22 @@ describe.runIf(canBoot)("install on Debian bookworm amd64 under systemd", () => 
     expectOk(run, "backup-timer", "backup-service"));
   it("changes nothing on a second install", () => expectOk(run, "reinstall"));
   it("rolls back a release that fails its health check", () => expectOk(run, "rollback"));
+  it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
+  it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
+});
+
+// Debian trixie (Node 20.19, npm 9.2; what Raspberry Pi OS moves to): the smoke checks on amd64.
+describe.runIf(canBoot)("install on Debian trixie amd64 under systemd", () => {
+  let run: Run | undefined;
+  beforeAll(async () => {
+    run = await osTest(["--arch", "amd64", "--suite", "trixie", "--checks", "smoke"], 35 * MINUTE);
+  }, 36 * MINUTE);
+
+  it("installs with the commands of docs/install.md", () => expectOk(run, "install"));
+  it("starts the gateway through READY=1 and answers /healthz", () => expectOk(run, "gateway-active", "healthz"));
+  it("masks gammu-smsd and applies the journald limits", () => expectOk(run, "gammu-masked", "journald-limits"));
+  it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
+  it("installs udev rules that the target's udevadm reads without a complaint", () => expectOk(run, "udev-rules"));
   it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
   it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
 });
