@@ -130,7 +130,6 @@ async function pushThroughHub(kiosks: number): Promise<{ ms: number; coop: strin
 async function rawInserts(kiosks: number): Promise<number> {
   roundNo++;
   const coop = `raw-${roundNo}`;
-  let coopSeq = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: kiosks }, async (_, k) => {
@@ -138,7 +137,6 @@ async function rawInserts(kiosks: number): Promise<number> {
       for (let i = 0; i < events.length; i += BATCH) {
         const rows = events.slice(i, i + BATCH).map((e) => ({
           cooperative_id: coop,
-          coop_seq: ++coopSeq,
           kiosk_id: `r${roundNo}-k${k}`,
           seq: e.seq,
           type: e.type,

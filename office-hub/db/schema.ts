@@ -1,9 +1,11 @@
 /**
  * The hub's tables on PostgreSQL. Every kiosk keeps its own hash chain; the hub stores each
  * kiosk's events as they are (canonical payload text, so hashes can be checked again) and gives
- * each accepted event and delivery change a per-cooperative sequence number (`coop_seq`) under the
- * cooperative's row lock, so the office's cursor never skips a row that commits later. Register events
- * are stored unnumbered in parallel transactions and numbered afterwards, once committed.
+ * each accepted event and delivery change a per-cooperative sequence number under the
+ * cooperative's row lock, so the office's cursor never skips a row that commits later. Register
+ * events are stored in parallel transactions, each batch with one unnumbered `feed_ranges` row;
+ * the sequencer numbers committed ranges afterwards (a range of n events takes n numbers), so
+ * the events themselves are written once.
  */
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
@@ -73,8 +75,6 @@ export const registerEvents = pgTable(
   "register_events",
   {
     cooperativeId: text("cooperative_id").notNull(),
-    /** Null until the sequencer numbers the committed row (services/sequenceEvents.ts); the feed serves numbered rows only. */
-    coopSeq: bigint("coop_seq", { mode: "number" }),
     kioskId: text("kiosk_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     type: text("type").notNull(),
@@ -90,26 +90,46 @@ export const registerEvents = pgTable(
     /** Set when this application replaced another kiosk's, or arrived after a later one. */
     conflict: jsonb("conflict"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    /** Storage order (a sequence, not the clock): the sequencer numbers unnumbered rows in this order. */
+  },
+  (t) => [primaryKey({ columns: [t.kioskId, t.seq] }), index("register_events_flat").on(t.cooperativeId, t.flatCode)],
+);
+
+/**
+ * One stored batch of a kiosk's events (seq firstSeq..lastSeq, always contiguous) and its place
+ * in the cooperative's feed: feed numbers coopFirst..coopLast, event seq s at coopFirst + (s -
+ * firstSeq). Null until the sequencer (services/sequenceEvents.ts) numbers the committed range;
+ * the feed serves numbered ranges only.
+ */
+export const feedRanges = pgTable(
+  "feed_ranges",
+  {
+    cooperativeId: text("cooperative_id").notNull(),
+    kioskId: text("kiosk_id").notNull(),
+    firstSeq: bigint("first_seq", { mode: "number" }).notNull(),
+    lastSeq: bigint("last_seq", { mode: "number" }).notNull(),
+    /** Storage order (a sequence, not the clock), drawn after the flat locks: the feed's order. */
     arrival: bigint("arrival", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    coopFirst: bigint("coop_first", { mode: "number" }),
+    coopLast: bigint("coop_last", { mode: "number" }),
   },
   (t) => [
-    primaryKey({ columns: [t.kioskId, t.seq] }),
-    uniqueIndex("register_events_coop_seq").on(t.cooperativeId, t.coopSeq),
-    index("register_events_unnumbered").on(t.cooperativeId, t.arrival).where(sql`${t.coopSeq} IS NULL`),
-    index("register_events_flat").on(t.cooperativeId, t.flatCode),
+    primaryKey({ columns: [t.kioskId, t.firstSeq] }),
+    uniqueIndex("feed_ranges_coop_last").on(t.cooperativeId, t.coopLast),
+    index("feed_ranges_unnumbered").on(t.cooperativeId, t.arrival).where(sql`${t.coopFirst} IS NULL`),
   ],
 );
 
-/** Per flat, the kiosk whose latest application is the latest: its state is the flat's state. */
+/**
+ * Per flat, the kiosk whose latest application is the latest: its state is the flat's state.
+ * Written only when a flat gets its first application or changes hands; that kiosk's latest
+ * application is read from its events when another kiosk's application has to be weighed.
+ */
 export const flatWinners = pgTable(
   "flat_winners",
   {
     cooperativeId: text("cooperative_id").notNull(),
     flatCode: text("flat_code").notNull(),
     kioskId: text("kiosk_id").notNull(),
-    seq: bigint("seq", { mode: "number" }).notNull(),
-    appliedAt: text("applied_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.cooperativeId, t.flatCode] })],
 );

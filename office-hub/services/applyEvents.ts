@@ -16,7 +16,7 @@ import {
 } from "../../gateway/domain/registerEvents.ts";
 import type { EventsPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
-import { chainBreaks, flatWinners, kiosks, registerEvents } from "../db/schema.ts";
+import { chainBreaks, kiosks, registerEvents } from "../db/schema.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
 
 type PushedEvent = EventsPushBody["events"][number];
@@ -40,12 +40,23 @@ export interface ApplyEventsAnswer {
 }
 
 /** Event types a resident's application produces; the others follow the kiosk that holds the flat. */
-const APPLICATIONS = new Set(["enrolled", "contacts_updated", "recipient_replaced", "withdrawn"]);
+export const APPLICATIONS = new Set(["enrolled", "contacts_updated", "recipient_replaced", "withdrawn"]);
 
-interface Winner {
+/** What holds a flat: its kiosk's latest application (seq) and the latest application time among them. */
+export interface Holder {
   kioskId: string;
   seq: number;
   appliedAt: string;
+}
+
+/** Folds one more application of the holding kiosk into its hold. */
+export function withApplication(held: Holder | undefined, a: Holder): Holder {
+  if (!held) return { ...a };
+  return {
+    kioskId: held.kioskId,
+    seq: Math.max(held.seq, a.seq),
+    appliedAt: Date.parse(a.appliedAt) > Date.parse(held.appliedAt) ? a.appliedAt : held.appliedAt,
+  };
 }
 
 export type Conflict =
@@ -56,7 +67,7 @@ export type Conflict =
     }
   | { rule: "later_application_wins"; outcome: "superseded"; by: { kiosk: string; seq: number; applied_at: string } };
 
-function laterThan(a: { appliedAt: string; kioskId: string }, b: Winner): boolean {
+function laterThan(a: { appliedAt: string; kioskId: string }, b: Holder): boolean {
   const ta = Date.parse(a.appliedAt);
   const tb = Date.parse(b.appliedAt);
   return ta > tb || (ta === tb && a.kioskId > b.kioskId);
@@ -95,7 +106,7 @@ async function store(
     }
     let duplicates = 0;
     let problem: ChainProblem | undefined;
-    const accepted: Array<PushedEvent & { canonicalPayload: string; appliedAt: string }> = [];
+    const accepted: Accepted[] = [];
     for (const event of input.events) {
       const named = (kind: ProblemKind, expected: string, found: string): ChainProblem => ({
         kind,
@@ -148,103 +159,45 @@ async function store(
         });
     }
     if (accepted.length > 0) {
-      // The kiosk's row is already ours; move its head before taking the shared lock below.
+      // The kiosk's row is already ours; move its head before taking the flat locks below.
       await tx
         .update(kiosks)
         .set({ headSeq: head.seq, headHash: head.hash, lastPushAt: at })
         .where(eq(kiosks.id, input.kioskId));
-      // No cooperative-wide lock: batches of one cooperative commit in parallel and the sequencer
-      // numbers them afterwards. The flats this batch decides are locked (in one order, so two
-      // batches cannot deadlock) for the read-decide-write of the later application.
-      const flats = [...new Set(accepted.filter((e) => APPLICATIONS.has(e.type)).map((e) => e.flatCode))];
-      if (flats.length > 0) {
-        await tx.execute(sql`
-          SELECT pg_advisory_xact_lock(k) FROM (
-            SELECT DISTINCT hashtextextended(${input.cooperativeId} || '/' || f, 0) AS k
-            FROM jsonb_array_elements_text(${JSON.stringify(flats)}::text::jsonb) AS f ORDER BY k
-          ) AS locks`);
-      }
-      const winners = new Map<string, Winner>();
-      if (flats.length > 0) {
-        for (const w of await tx
-          .select()
-          .from(flatWinners)
-          .where(
-            and(
-              eq(flatWinners.cooperativeId, input.cooperativeId),
-              sql`${flatWinners.flatCode} IN (SELECT jsonb_array_elements_text(${JSON.stringify(flats)}::text::jsonb))`,
-            ),
-          ))
-          winners.set(w.flatCode, { kioskId: w.kioskId, seq: w.seq, appliedAt: w.appliedAt });
-      }
-      const changed = new Set<string>();
-      const rows = accepted.map((e) => {
-        let conflict: Conflict | null = null;
-        if (APPLICATIONS.has(e.type)) {
-          const current = winners.get(e.flatCode);
-          const mine = { kioskId: input.kioskId, seq: e.seq, appliedAt: e.appliedAt };
-          if (!current || current.kioskId === input.kioskId) {
-            winners.set(
-              e.flatCode,
-              current && !laterThan(mine, current) ? { ...mine, appliedAt: current.appliedAt } : mine,
-            );
-            changed.add(e.flatCode);
-          } else if (laterThan(mine, current)) {
-            conflict = {
-              rule: "later_application_wins",
-              outcome: "replaced",
-              replaced: { kiosk: current.kioskId, seq: current.seq, applied_at: current.appliedAt },
-            };
-            winners.set(e.flatCode, mine);
-            changed.add(e.flatCode);
-          } else {
-            conflict = {
-              rule: "later_application_wins",
-              outcome: "superseded",
-              by: { kiosk: current.kioskId, seq: current.seq, applied_at: current.appliedAt },
-            };
-          }
-        }
-        return {
-          cooperative_id: input.cooperativeId,
-          kiosk_id: input.kioskId,
-          seq: e.seq,
-          type: e.type,
-          flat_code: e.flatCode,
-          owner_id: e.ownerId,
-          payload: e.canonicalPayload,
-          occurred_at: e.occurredAt,
-          applied_at: e.appliedAt,
-          prev_hash: e.prevHash,
-          hash: e.hash,
-          conflict,
-        };
-      });
-      const decided = [...changed].map((flatCode) => {
-        const w = winners.get(flatCode)!;
-        return { flat_code: flatCode, kiosk_id: w.kioskId, seq: w.seq, applied_at: w.appliedAt };
-      });
-      // One JSON parameter instead of 13 per row (PostgreSQL unpacks it far faster than it binds
-      // thousands), and the events and the flat decisions in one statement: one round trip. The rows
-      // go in unnumbered; their arrival numbers are drawn now, after the flat locks, and order the feed.
+      const decided = await decideFlats(tx, input, accepted);
+      const rows = accepted.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        flat_code: e.flatCode,
+        owner_id: e.ownerId,
+        payload: e.canonicalPayload,
+        occurred_at: e.occurredAt,
+        applied_at: e.appliedAt,
+        prev_hash: e.prevHash,
+        hash: e.hash,
+        conflict: decided.conflicts.get(e.seq) ?? null,
+      }));
+      // One statement, one round trip: the events (one JSON parameter instead of 10 per row, which
+      // PostgreSQL unpacks far faster than it binds thousands), the flats that changed hands, and
+      // the batch's one unnumbered feed range. Its arrival number is drawn now, after the flat
+      // locks, and orders the feed (services/sequenceEvents.ts numbers it once committed).
       await tx.execute(sql`
         WITH stored AS (
           INSERT INTO register_events (cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
             occurred_at, applied_at, prev_hash, hash, conflict)
-          SELECT cooperative_id, kiosk_id, seq, type, flat_code, owner_id, payload,
+          SELECT ${input.cooperativeId}, ${input.kioskId}, seq, type, flat_code, owner_id, payload,
             occurred_at, applied_at, prev_hash, hash, conflict
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS x(cooperative_id text,
-            kiosk_id text, seq bigint, type text, flat_code text, owner_id text, payload text, occurred_at text,
-            applied_at text, prev_hash text, hash text, conflict jsonb)
-          ORDER BY seq
-          RETURNING 1
+          FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS x(seq bigint, type text,
+            flat_code text, owner_id text, payload text, occurred_at text, applied_at text, prev_hash text,
+            hash text, conflict jsonb)
+        ), held AS (
+          INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id)
+          SELECT ${input.cooperativeId}, f, ${input.kioskId}
+          FROM json_array_elements_text(${JSON.stringify(decided.taken)}::text::json) AS f
+          ON CONFLICT (cooperative_id, flat_code) DO UPDATE SET kiosk_id = excluded.kiosk_id
         )
-        INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id, seq, applied_at)
-        SELECT ${input.cooperativeId}, flat_code, kiosk_id, seq, applied_at
-        FROM jsonb_to_recordset(${JSON.stringify(decided)}::text::jsonb) AS x(flat_code text, kiosk_id text, seq bigint, applied_at text)
-        WHERE (SELECT count(*) FROM stored) > 0
-        ON CONFLICT (cooperative_id, flat_code) DO UPDATE
-          SET kiosk_id = excluded.kiosk_id, seq = excluded.seq, applied_at = excluded.applied_at`);
+        INSERT INTO feed_ranges (cooperative_id, kiosk_id, first_seq, last_seq)
+        VALUES (${input.cooperativeId}, ${input.kioskId}, ${accepted[0].seq}, ${head.seq})`);
     }
     return {
       applied: accepted.length,
@@ -254,4 +207,81 @@ async function store(
       ...(problem ? { problem } : {}),
     };
   });
+}
+
+type Accepted = PushedEvent & { canonicalPayload: string; appliedAt: string };
+type Tx = Parameters<Parameters<HubDb["transaction"]>[0]>[0];
+
+/**
+ * Decides, for the batch's applications, which kiosk holds each flat ("the later application
+ * wins"). Returns the conflict each event carries and the flats this kiosk takes (new to the
+ * cooperative, or won from another kiosk). A flat this kiosk already holds stays its own without a
+ * write; another kiosk's hold is weighed by that kiosk's latest application, read from its events.
+ */
+async function decideFlats(
+  tx: Tx,
+  input: { kioskId: string; cooperativeId: string },
+  accepted: Accepted[],
+): Promise<{ conflicts: Map<number, Conflict>; taken: string[] }> {
+  const conflicts = new Map<number, Conflict>();
+  const flats = [...new Set(accepted.filter((e) => APPLICATIONS.has(e.type)).map((e) => e.flatCode))];
+  if (flats.length === 0) return { conflicts, taken: [] };
+  // The flats this batch decides are locked (in one order, so two batches cannot deadlock) for the
+  // read-decide-write; the reads below run after the locks, so they see every earlier decision.
+  const flatList = JSON.stringify(flats);
+  await tx.execute(sql`
+    SELECT pg_advisory_xact_lock(k) FROM (
+      SELECT DISTINCT hashtextextended(${input.cooperativeId} || '/' || f, 0) AS k
+      FROM json_array_elements_text(${flatList}::text::json) AS f ORDER BY k
+    ) AS locks`);
+  const holders = new Map<string, Holder | "mine">();
+  const others: Array<{ flat_code: string; kiosk_id: string }> = [];
+  for (const w of (await tx.execute(sql`
+    SELECT flat_code, kiosk_id FROM flat_winners
+    WHERE cooperative_id = ${input.cooperativeId}
+      AND flat_code = ANY (ARRAY(SELECT json_array_elements_text(${flatList}::text::json)))`)) as unknown as Array<{
+    flat_code: string;
+    kiosk_id: string;
+  }>) {
+    if (w.kiosk_id === input.kioskId) holders.set(w.flat_code, "mine");
+    else others.push(w);
+  }
+  if (others.length > 0) {
+    for (const a of (await tx.execute(sql`
+      SELECT e.kiosk_id, e.flat_code, e.seq, e.applied_at FROM register_events e
+      JOIN json_to_recordset(${JSON.stringify(others)}::text::json) AS w(flat_code text, kiosk_id text)
+        ON e.flat_code = w.flat_code AND e.kiosk_id = w.kiosk_id
+      WHERE e.cooperative_id = ${input.cooperativeId}
+        AND e.type = ANY (SELECT json_array_elements_text(${JSON.stringify([...APPLICATIONS])}::text::json))`)) as unknown as Array<{
+      kiosk_id: string;
+      flat_code: string;
+      seq: number;
+      applied_at: string;
+    }>) {
+      const held = holders.get(a.flat_code);
+      const application = { kioskId: a.kiosk_id, seq: Number(a.seq), appliedAt: a.applied_at };
+      holders.set(a.flat_code, withApplication(held === "mine" ? undefined : held, application));
+    }
+  }
+  const taken = new Set<string>();
+  for (const e of accepted) {
+    if (!APPLICATIONS.has(e.type)) continue;
+    const current = holders.get(e.flatCode);
+    if (current === "mine") continue;
+    if (!current) {
+      holders.set(e.flatCode, "mine");
+      taken.add(e.flatCode);
+      continue;
+    }
+    const mine = { kioskId: input.kioskId, seq: e.seq, appliedAt: e.appliedAt };
+    const at = { kiosk: current.kioskId, seq: current.seq, applied_at: current.appliedAt };
+    if (laterThan(mine, current)) {
+      conflicts.set(e.seq, { rule: "later_application_wins", outcome: "replaced", replaced: at });
+      holders.set(e.flatCode, "mine");
+      taken.add(e.flatCode);
+    } else {
+      conflicts.set(e.seq, { rule: "later_application_wins", outcome: "superseded", by: at });
+    }
+  }
+  return { conflicts, taken: [...taken] };
 }

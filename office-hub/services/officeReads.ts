@@ -9,7 +9,16 @@ import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
 import { localMidnight } from "../../gateway/domain/routing.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
-import { chainBreaks, deliveries, flatWinners, kioskPublicKeys, kiosks, registerEvents } from "../db/schema.ts";
+import {
+  chainBreaks,
+  deliveries,
+  feedRanges,
+  flatWinners,
+  kioskPublicKeys,
+  kiosks,
+  registerEvents,
+} from "../db/schema.ts";
+import { APPLICATIONS, type Holder, withApplication } from "./applyEvents.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
 
 type EventRow = typeof registerEvents.$inferSelect;
@@ -31,23 +40,46 @@ export async function listCoopEvents(
   deps: { db: HubDb },
   input: { cooperativeId: string; after: number; limit: number },
 ) {
-  // Rows committed but not yet numbered (a push's sequencer skipped, or the hub died between) get
-  // their numbers first; unnumbered rows are never served.
+  // Ranges committed but not yet numbered (a push's sequencer skipped, or the hub died between) get
+  // their numbers first; unnumbered ranges are never served.
   await sequenceEvents(deps, { cooperativeId: input.cooperativeId, wait: true });
-  const rows = await deps.db
+  // Each range holds at least one event past `after`, so `limit` ranges cover the page; take
+  // just the part of each the page needs.
+  const ranges = await deps.db
     .select()
-    .from(registerEvents)
-    .where(and(eq(registerEvents.cooperativeId, input.cooperativeId), gt(registerEvents.coopSeq, input.after)))
-    .orderBy(asc(registerEvents.coopSeq))
+    .from(feedRanges)
+    .where(and(eq(feedRanges.cooperativeId, input.cooperativeId), gt(feedRanges.coopLast, input.after)))
+    .orderBy(asc(feedRanges.coopLast))
     .limit(input.limit);
-  const next = rows.length > 0 ? rows[rows.length - 1].coopSeq! : input.after;
+  const windows: Array<{ kiosk_id: string; lo: number; hi: number; base: number }> = [];
+  let wanted = input.limit;
+  for (const r of ranges) {
+    if (wanted === 0) break;
+    const first = Math.max(r.coopFirst!, input.after + 1);
+    const last = Math.min(r.coopLast!, first + wanted - 1);
+    const base = r.firstSeq - r.coopFirst!;
+    windows.push({ kiosk_id: r.kioskId, lo: first + base, hi: last + base, base });
+    wanted -= last - first + 1;
+  }
+  const rows =
+    windows.length === 0
+      ? []
+      : await deps.db
+          .select({ e: registerEvents, cursor: sql<number>`${registerEvents.seq} - w.base`.mapWith(Number) })
+          .from(registerEvents)
+          .innerJoin(
+            sql`json_to_recordset(${JSON.stringify(windows)}::text::json) AS w(kiosk_id text, lo bigint, hi bigint, base bigint)`,
+            sql`${registerEvents.kioskId} = w.kiosk_id AND ${registerEvents.seq} BETWEEN w.lo AND w.hi`,
+          )
+          .orderBy(sql`${registerEvents.seq} - w.base`);
+  const next = rows.length > 0 ? rows[rows.length - 1].cursor : input.after;
   return {
-    events: rows.map((r) => ({
-      cursor: r.coopSeq!,
-      kiosk: r.kioskId,
-      applied_at: r.appliedAt,
-      ...toEvent(r),
-      ...(r.conflict ? { conflict: r.conflict } : {}),
+    events: rows.map(({ e, cursor }) => ({
+      cursor,
+      kiosk: e.kioskId,
+      applied_at: e.appliedAt,
+      ...toEvent(e),
+      ...(e.conflict ? { conflict: e.conflict } : {}),
     })),
     next_cursor: next,
     has_more: rows.length === input.limit,
@@ -91,14 +123,20 @@ export async function flatRegister(
     )
     .orderBy(asc(registerEvents.kioskId), asc(registerEvents.seq));
   const states = new Map<string, FlatConsent>();
+  const holds = new Map<string, Holder>();
   for (const { e } of rows) {
     states.set(e.flatCode, applyEvent(states.get(e.flatCode) ?? emptyConsent(e.flatCode), toEvent(e), deps.graceDays));
+    if (APPLICATIONS.has(e.type))
+      holds.set(
+        e.flatCode,
+        withApplication(holds.get(e.flatCode), { kioskId: e.kioskId, seq: e.seq, appliedAt: e.appliedAt }),
+      );
   }
   return winners.map((w) => ({
     ...(states.get(w.flatCode) ?? emptyConsent(w.flatCode)),
     kiosk: w.kioskId,
-    decidedBySeq: w.seq,
-    appliedAt: w.appliedAt,
+    decidedBySeq: holds.get(w.flatCode)?.seq ?? 0,
+    appliedAt: holds.get(w.flatCode)?.appliedAt ?? "",
   }));
 }
 
