@@ -7,14 +7,14 @@
  * next FULL commit or checkpoint; only a power cut in between can lose it, which at worst forgets
  * a few failed guesses. Never use this for the register, enrolments or anything a resident did.
  */
-import { sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 
 export function writeCounter<T>(db: Db, write: () => T): T {
-  db.run(sql`PRAGMA synchronous = NORMAL`);
+  // Straight to SQLite: these run once per wrong guess, so they build no SQL through drizzle.
+  db.$client.run("PRAGMA synchronous = NORMAL");
   try {
     return write();
   } finally {
-    db.run(sql`PRAGMA synchronous = FULL`);
+    db.$client.run("PRAGMA synchronous = FULL");
   }
 }

@@ -453,6 +453,13 @@ export const configSchema = z.object({
       maxFailedLogins: z.coerce.number().int().min(1).max(50).default(5),
       /** Wrong passwords from one client (any user names) before that client is delayed. */
       clientMaxFailures: z.coerce.number().int().min(1).max(1000).default(10),
+      /**
+       * Wrong passwords for one user name from all clients together before devices without that
+       * user's device cookie are delayed (the user's own browsers still get in; see docs/security.md).
+       */
+      userMaxFailures: z.coerce.number().int().min(1).max(10_000).default(20),
+      /** How long a browser stays a known device for a user after signing in there. */
+      deviceCookieDays: z.coerce.number().int().min(1).max(730).default(180),
       /** The first delay; each further failure doubles it, up to lockoutMinutes. */
       firstDelaySeconds: z.coerce.number().int().min(1).default(30),
       /** The longest delay. */

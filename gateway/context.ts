@@ -9,6 +9,7 @@ import type { HealthRegistry } from "./health.ts";
 import type { MailSink } from "./messaging/sink.ts";
 import type { SmsRuntime } from "./messaging/smsRuntime.ts";
 import type { OutboxWorker } from "./messaging/worker.ts";
+import type { RefusalMemo } from "./refusals.ts";
 import type { KioskSessions } from "./services/kioskSessions.ts";
 import type { ConsentRegister } from "./services/register.ts";
 
@@ -64,6 +65,10 @@ export interface BaseContext extends CoreDeps {
   disk: DiskWatch;
   /** scrypt off the event loop with a bounded queue (staff login, owner identification). */
   hashing: HashPool;
+  /** Waits already imposed on a client or on all clients, checked before a request is read. */
+  refusals: RefusalMemo;
+  /** Signs the staff console's device cookies (staff/deviceCookie.ts). */
+  staffDeviceKey: Uint8Array;
   /**
    * False until NTP has synchronised the system clock (a Pi has no battery clock): receipts are
    * not signed and the office is not contacted on a wrong time. Outside systemd it is true.

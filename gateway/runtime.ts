@@ -25,11 +25,13 @@ import { startSms } from "./messaging/smsRuntime.ts";
 import { startMessaging } from "./messaging/start.ts";
 import { startOffice } from "./office/start.ts";
 import { startReceipts } from "./receipts/startReceipts.ts";
+import { RefusalMemo } from "./refusals.ts";
 import { importOwners } from "./services/importOwners.ts";
 import { KioskSessions } from "./services/kioskSessions.ts";
 import { listOfficeAlerts } from "./services/listOfficeAlerts.ts";
 import { ConsentRegister } from "./services/register.ts";
 import { lastClockStep } from "./services/takeClockStep.ts";
+import { loadOrCreateDeviceKey } from "./staff/deviceCookie.ts";
 import { assertNoDemoLeftovers } from "./startup/demoLeftovers.ts";
 import { TimeSync } from "./systemd/timeSync.ts";
 
@@ -84,6 +86,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     uiDir: join(ROOT, "kiosk-ui", "dist"),
     kioskSessions: new KioskSessions(clock),
     hashing: new HashPool(config.hashing, logger),
+    refusals: new RefusalMemo(),
+    staffDeviceKey: loadOrCreateDeviceKey(config.dataDir),
     demoClock,
     disk: new DiskWatch(config.dataDir, config.disk.minFreeMb * 1024 * 1024, () => clock.now()),
     clockSynchronized: () => timeSync.synchronized,

@@ -33,7 +33,8 @@ export const staffSessions = sqliteTable(
 
 /**
  * Wrong staff passwords, per user name as typed (known or not) and per client address: the
- * delays are per (user, client) and per client, so nobody can lock a real user out.
+ * delays are per (user, client), per client, and per user for devices without the user's
+ * device cookie, so nobody can lock a real user out.
  */
 export const staffLoginFailures = sqliteTable(
   "staff_login_failures",
@@ -43,5 +44,9 @@ export const staffLoginFailures = sqliteTable(
     client: text("client").notNull(),
     at: text("at").notNull(),
   },
-  (t) => [index("staff_failures_client_idx").on(t.client, t.at), index("staff_failures_at_idx").on(t.at)],
+  (t) => [
+    index("staff_failures_client_idx").on(t.client, t.at),
+    index("staff_failures_user_idx").on(t.username, t.at),
+    index("staff_failures_at_idx").on(t.at),
+  ],
 );

@@ -63,6 +63,24 @@ describe("owner codes guessed across flats", () => {
     expect((await identify(owner, owner.code, "192.168.1.50")).status).toBe(200);
   });
 
+  it("refuses a client that must wait before reading its request (no body parsed, nothing hashed)", async () => {
+    const v = gw.config.verification;
+    for (let n = 0; n < v.identifyClientFreeFailures; n++)
+      expect((await identify(demo.codes[n], wrong(demo.codes[n]), "10.50.0.1")).status).toBe(403);
+    const unreadable = await gw.app.request(
+      "/api/v1/kiosk/identify",
+      { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" },
+      { requestIP: () => ({ address: "10.50.0.1", family: "IPv4", port: 40000 }) },
+    );
+    expect(unreadable.status).toBe(429);
+    expect(unreadable.headers.get("retry-after")).toBe(String(v.identifyFirstDelaySeconds));
+    expect(((await unreadable.json()) as { error: { code: string } }).error.code).toBe("IDENTIFY_COOLDOWN");
+    expect(gw.ctx.hashing.pending("kiosk")).toBe(0);
+    // The wait ends on time.
+    gw.clock.advance(v.identifyFirstDelaySeconds * 1000);
+    expect((await identify(demo.codes[50], demo.codes[50].code, "10.50.0.1")).status).toBe(200);
+  });
+
   it("caps failures across all clients, so many devices together cannot guess fast either", async () => {
     const v = gw.config.verification;
     let refused = 0;

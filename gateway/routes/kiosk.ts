@@ -7,17 +7,21 @@ import { channelTexts } from "../domain/channelSentences.ts";
 import { consentTexts } from "../domain/consentText.ts";
 import { enrol } from "../services/enrol.ts";
 import { flatDirectory, flatLabel } from "../services/flatDirectory.ts";
-import { identifyOwner } from "../services/identifyOwner.ts";
+import { identifyOwner, identifyWaitKeys } from "../services/identifyOwner.ts";
 import { serviceState } from "../services/serviceState.ts";
 import { statusView } from "../services/statusView.ts";
 import { withdraw } from "../services/withdraw.ts";
 import { clientAddress } from "./clientAddress.ts";
+import { refuseEarly } from "./earlyRefusal.ts";
 import { validate } from "./validate.ts";
 
 const channel = z.enum(["email", "sms"]);
 const language = z.enum(["pl", "en", "uk"]).default("pl");
 const session = z.string().min(16).max(100);
 const idempotencyKey = z.string().min(8).max(100);
+
+/** The 429 identifyOwner throws for a client (or all clients) that must wait. */
+const WAIT = { code: "IDENTIFY_COOLDOWN", message: "too many failed attempts: wait a moment" };
 
 const identifyBody = z.object({
   flatCode: z.string().min(1).max(40),
@@ -72,7 +76,7 @@ export function kioskRoutes(ctx: GatewayContext) {
       // The kiosk's out-of-service screen asks this until writes can succeed again.
       .get("/service", (c) => c.json(serviceState(ctx)))
       .get("/directory", (c) => c.json(flatDirectory(ctx.db)))
-      .post("/identify", validate("json", identifyBody), async (c) => {
+      .post("/identify", refuseEarly(ctx, identifyWaitKeys, WAIT), validate("json", identifyBody), async (c) => {
         const owner = await identifyOwner(ctx, { ...c.req.valid("json"), client: clientAddress(c) });
         const token = sessions.open(owner.flatCode, owner.ownerId);
         const state = ctx.register.stateOf(owner.flatCode);

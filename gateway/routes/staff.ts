@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Hono } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
 import { describeEvent } from "../domain/staffWording.ts";
@@ -19,13 +19,17 @@ import { paperCsv, paperList } from "../services/paperList.ts";
 import { recordPaperForm } from "../services/recordPaperForm.ts";
 import { rejectEnrolment } from "../services/rejectEnrolment.ts";
 import { searchRegister } from "../services/searchRegister.ts";
-import { staffLogin, staffLogout } from "../services/staffLogin.ts";
+import { staffClientKey, staffLogin, staffLogout } from "../services/staffLogin.ts";
 import { staffStats } from "../services/staffStats.ts";
 import { STAFF_COOKIE, type StaffEnv, sameOrigin, staffAuth } from "../staff/auth.ts";
 import { clientAddress } from "./clientAddress.ts";
 import { checkContacts, contactCheck } from "./contacts.ts";
+import { refuseEarly } from "./earlyRefusal.ts";
 import { localDate } from "./office/paper.ts";
 import { validate } from "./validate.ts";
+
+/** The login's 429, as staffLogin throws it. */
+const WAIT = { code: "TOO_MANY_ATTEMPTS", message: "too many wrong passwords: wait before trying again" };
 
 const login = z.object({ username: z.string().min(1).max(60), password: z.string().min(1).max(200) });
 const dateQuery = z.object({
@@ -51,20 +55,37 @@ const paperForm = z.object({
 /** The console's JSON API (mounted at `/office/api`); its type feeds the console's typed `hc` client. */
 export function staffApiRoutes(ctx: GatewayContext) {
   return new Hono<StaffEnv>()
-    .post("/login", validate("json", login), async (c) => {
-      if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("host"))) {
-        return c.json({ error: { code: "CSRF", message: "cross-site login refused" } }, 403);
-      }
-      const session = await staffLogin(ctx, { ...c.req.valid("json"), client: clientAddress(c) });
-      setCookie(c, STAFF_COOKIE, session.token, {
-        httpOnly: true,
-        secure: true,
-        sameSite: "Strict",
-        path: "/office",
-        expires: new Date(session.expiresAt),
-      });
-      return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
-    })
+    .post(
+      "/login",
+      refuseEarly(ctx, (client) => [staffClientKey(client)], WAIT),
+      validate("json", login),
+      async (c) => {
+        if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("host"))) {
+          return c.json({ error: { code: "CSRF", message: "cross-site login refused" } }, 403);
+        }
+        const session = await staffLogin(ctx, {
+          ...c.req.valid("json"),
+          client: clientAddress(c),
+          deviceCookie: (name) => getCookie(c, name),
+        });
+        setCookie(c, STAFF_COOKIE, session.token, {
+          httpOnly: true,
+          secure: true,
+          sameSite: "Strict",
+          path: "/office",
+          expires: new Date(session.expiresAt),
+        });
+        // Only the login reads it: a browser that signed in here before is not a stranger's device.
+        setCookie(c, session.device.name, session.device.value, {
+          httpOnly: true,
+          secure: true,
+          sameSite: "Strict",
+          path: "/office/api/login",
+          maxAge: session.device.maxAgeSeconds,
+        });
+        return c.json({ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+      },
+    )
     .use("*", staffAuth(ctx))
     .get("/me", (c) => {
       const { token: _token, csrfToken, ...user } = c.var.staff;

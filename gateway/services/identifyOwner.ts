@@ -5,14 +5,16 @@
  * together; failures on several flats from one client alert the office. The answer never
  * reveals which part was wrong, or who owns the flat. The code is checked off the event loop.
  */
-import { and, count, countDistinct, eq, gt, max } from "drizzle-orm";
+import { and, count, countDistinct, eq, gt, max, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
 import { writeCounter } from "../../db/counterWrites.ts";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
-import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
+import { delayAfter, type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
 import type { HashPool } from "../hashing.ts";
+import type { RefusalMemo } from "../refusals.ts";
 import { hashSecret } from "../secrets.ts";
 import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
@@ -26,20 +28,77 @@ export interface IdentifiedOwner {
   surname: string;
 }
 
-type IdentifyDeps = CoreDeps & { hashing: HashPool };
+type IdentifyDeps = CoreDeps & { hashing: HashPool; refusals: RefusalMemo };
 
 /** What an identification's hash counts against while in flight (see HashPool.pending). */
 const clientKey = (client: string) => `identify-client:${client}`;
 const flatKey = (flatCode: string) => `identify-flat:${flatCode}`;
+/** The waits remembered for the route's early refusal (RefusalMemo): one client's, and everyone's. */
+export const identifyWaitKeys = (client: string) => [clientKey(client), "identify-all"];
+
+/** The identification's queries, prepared once per database: a flood of guesses builds no SQL. */
+function statementsFor(db: Db) {
+  const failures = { n: count(), last: max(identifyAttempts.at) };
+  const failed = and(eq(identifyAttempts.success, false), gt(identifyAttempts.at, sql.placeholder("since")));
+  const fromClient = eq(identifyAttempts.client, sql.placeholder("client"));
+  return {
+    byClient: db.select(failures).from(identifyAttempts).where(and(failed, fromClient)).prepare(),
+    all: db.select(failures).from(identifyAttempts).where(failed).prepare(),
+    // Counting distinct flats sorts them: only asked after a failure, for the office alert.
+    flatsByClient: db
+      .select({ n: count(), flats: countDistinct(identifyAttempts.flatCode) })
+      .from(identifyAttempts)
+      .where(and(failed, fromClient))
+      .prepare(),
+    flatAttempts: db
+      .select({ success: identifyAttempts.success, at: identifyAttempts.at })
+      .from(identifyAttempts)
+      .where(
+        and(eq(identifyAttempts.flatCode, sql.placeholder("flat")), gt(identifyAttempts.at, sql.placeholder("since"))),
+      )
+      .prepare(),
+    flat: db
+      .select()
+      .from(flats)
+      .where(eq(flats.code, sql.placeholder("flat")))
+      .prepare(),
+    candidates: db
+      .select({ id: owners.id, firstName: owners.firstName, surname: owners.surname, surnameKey: owners.surnameKey })
+      .from(ownershipShares)
+      .innerJoin(owners, eq(owners.id, ownershipShares.ownerId))
+      .where(
+        and(
+          eq(ownershipShares.flatCode, sql.placeholder("flat")),
+          eq(ownershipShares.active, true),
+          eq(owners.active, true),
+        ),
+      )
+      .prepare(),
+    attempt: db
+      .insert(identifyAttempts)
+      .values({
+        flatCode: sql.placeholder("flatCode"),
+        client: sql.placeholder("client"),
+        at: sql.placeholder("at"),
+        success: sql.placeholder("success"),
+      })
+      .prepare(),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof statementsFor>>();
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) {
+    s = statementsFor(db);
+    prepared.set(db, s);
+  }
+  return s;
+}
 
 function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failures: number } {
   const { identifyMaxFailures, identifyCooldownMinutes } = deps.config.verification;
   const windowStart = new Date(now.getTime() - identifyCooldownMinutes * 60_000).toISOString();
-  const recent = deps.db
-    .select()
-    .from(identifyAttempts)
-    .where(and(eq(identifyAttempts.flatCode, flatCode), gt(identifyAttempts.at, windowStart)))
-    .all();
+  const recent = statements(deps.db).flatAttempts.all({ flat: flatCode, since: windowStart });
   let failures = 0;
   let lastFailure = 0;
   for (const attempt of recent) {
@@ -61,33 +120,36 @@ function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failur
 
 /** Failures in the window, for one client or (client undefined) for all. */
 function failuresSince(deps: IdentifyDeps, since: string, client?: string) {
-  const row = deps.db
-    .select({ n: count(), last: max(identifyAttempts.at), flats: countDistinct(identifyAttempts.flatCode) })
-    .from(identifyAttempts)
-    .where(
-      and(
-        eq(identifyAttempts.success, false),
-        gt(identifyAttempts.at, since),
-        client === undefined ? undefined : eq(identifyAttempts.client, client),
-      ),
-    )
-    .get();
-  return { n: row?.n ?? 0, last: row?.last ? Date.parse(row.last) : 0, flats: row?.flats ?? 0 };
+  const q = statements(deps.db);
+  const row = client === undefined ? q.all.get({ since }) : q.byClient.get({ since, client });
+  return { n: row?.n ?? 0, last: row?.last ? Date.parse(row.last) : 0 };
+}
+
+function delayLimits(deps: IdentifyDeps) {
+  const v = deps.config.verification;
+  return (free: number): ThrottleLimits => ({
+    free,
+    firstMs: v.identifyFirstDelaySeconds * 1000,
+    maxMs: v.identifyMaxDelayMinutes * 60_000,
+  });
 }
 
 function guessingDelay(deps: IdentifyDeps, client: string, now: Date) {
   const v = deps.config.verification;
   const since = new Date(now.getTime() - v.identifyWindowMinutes * 60_000).toISOString();
-  const limits = (free: number): ThrottleLimits => ({
-    free,
-    firstMs: v.identifyFirstDelaySeconds * 1000,
-    maxMs: v.identifyMaxDelayMinutes * 60_000,
-  });
+  const limits = delayLimits(deps);
   // Checks still in flight count as failures just made, so a parallel burst is refused before hashing.
   const counted = (f: { n: number; last: number }, inFlight: number) =>
     inFlight > 0 ? { n: f.n + inFlight, last: now.getTime() } : f;
-  const byClient = counted(failuresSince(deps, since, client), deps.hashing.pending(clientKey(client)));
-  const all = counted(failuresSince(deps, since), deps.hashing.pending("kiosk"));
+  const clientStored = failuresSince(deps, since, client);
+  const allStored = failuresSince(deps, since);
+  const [clientMemo, allMemo] = identifyWaitKeys(client);
+  const clientWait = waitMs(clientStored.n, clientStored.last, now.getTime(), limits(v.identifyClientFreeFailures));
+  const allWait = waitMs(allStored.n, allStored.last, now.getTime(), limits(v.identifyGlobalFreeFailures));
+  deps.refusals.note(clientMemo, now.getTime(), now.getTime() + clientWait);
+  deps.refusals.note(allMemo, now.getTime(), now.getTime() + allWait);
+  const byClient = counted(clientStored, deps.hashing.pending(clientKey(client)));
+  const all = counted(allStored, deps.hashing.pending("kiosk"));
   const wait = Math.max(
     waitMs(byClient.n, byClient.last, now.getTime(), limits(v.identifyClientFreeFailures)),
     waitMs(all.n, all.last, now.getTime(), limits(v.identifyGlobalFreeFailures)),
@@ -97,7 +159,7 @@ function guessingDelay(deps: IdentifyDeps, client: string, now: Date) {
       retryAfterSeconds: Math.ceil(wait / 1000),
     });
   }
-  return since;
+  return { since, clientFailures: clientStored.n, allFailures: allStored.n };
 }
 
 export async function identifyOwner(
@@ -105,23 +167,15 @@ export async function identifyOwner(
   input: { flatCode: string; surname: string; ownerCode: string; client?: string },
 ): Promise<IdentifiedOwner> {
   const v = deps.config.verification;
+  const q = statements(deps.db);
   const client = input.client ?? "local";
   const now = deps.clock.now();
-  const since = guessingDelay(deps, client, now);
+  const before = guessingDelay(deps, client, now);
   const { failures } = flatCooldown(deps, input.flatCode, now);
 
-  const flat = deps.db.select().from(flats).where(eq(flats.code, input.flatCode)).get();
+  const flat = q.flat.get({ flat: input.flatCode });
   const key = surnameKey(input.surname);
-  const candidates = flat
-    ? deps.db
-        .select({ id: owners.id, firstName: owners.firstName, surname: owners.surname, surnameKey: owners.surnameKey })
-        .from(ownershipShares)
-        .innerJoin(owners, eq(owners.id, ownershipShares.ownerId))
-        .where(
-          and(eq(ownershipShares.flatCode, input.flatCode), eq(ownershipShares.active, true), eq(owners.active, true)),
-        )
-        .all()
-    : [];
+  const candidates = flat ? q.candidates.all({ flat: input.flatCode }) : [];
   const codeOk =
     (await deps.hashing.verify(input.ownerCode.trim(), flat?.secretHash ?? DECOY, {
       lane: "kiosk",
@@ -132,11 +186,21 @@ export async function identifyOwner(
   const owner = candidates.find((c) => c.surnameKey === key);
   const success = Boolean(codeOk && owner);
 
-  const attempt = { flatCode: input.flatCode, client, at: deps.clock.now().toISOString(), success };
-  if (success) deps.db.insert(identifyAttempts).values(attempt).run();
-  else writeCounter(deps.db, () => deps.db.insert(identifyAttempts).values(attempt).run());
+  const at = deps.clock.now();
+  const attempt = { flatCode: input.flatCode, client, at: at.toISOString(), success: success ? 1 : 0 };
+  if (success) q.attempt.run(attempt);
+  else writeCounter(deps.db, () => q.attempt.run(attempt));
   if (!success || !owner) {
-    const byClient = failuresSince(deps, since, client);
+    // The next guesses from this client (and from everyone) are refused before they are read,
+    // until the waits this failure imposes are over.
+    const limits = delayLimits(deps);
+    const [clientMemo, allMemo] = identifyWaitKeys(client);
+    const clientDelay = delayAfter(before.clientFailures + 1, limits(v.identifyClientFreeFailures));
+    deps.refusals.note(clientMemo, at.getTime(), at.getTime() + clientDelay);
+    const allDelay = delayAfter(before.allFailures + 1, limits(v.identifyGlobalFreeFailures));
+    deps.refusals.note(allMemo, at.getTime(), at.getTime() + allDelay);
+
+    const byClient = q.flatsByClient.get({ since: before.since, client }) ?? { n: 0, flats: 0 };
     if (byClient.flats >= v.identifyAlertFlats) {
       raiseOfficeAlert(deps, {
         kind: "identify_guessing",

@@ -1,18 +1,28 @@
 /**
  * Staff console login. Wrong passwords are counted per user name (known or not) and client
  * address: that pair, and a client trying many names, wait longer after each further failure;
- * the real user on another device is never locked out. Unknown users and wrong passwords get
- * the same answer. A session ends after `staff.idleMinutes` unused and `staff.sessionHours` in
- * all; the cookie token is returned once and only its hash is stored.
+ * the real user on another device is never locked out. Guesses for one user spread over many
+ * devices are limited too: after `staff.userMaxFailures` of them, devices without the user's
+ * device cookie wait (staff/deviceCookie.ts), while the user's own browsers still get in.
+ * Unknown users and wrong passwords get the same answer. A session ends after
+ * `staff.idleMinutes` unused and `staff.sessionHours` in all; the cookie token is returned once
+ * and only its hash is stored.
+ *
+ * A flood of wrong logins must not slow the kiosk (bench/abuse.ts): the counts are prepared
+ * statements, a client's imposed wait is remembered for the route to refuse before reading the
+ * next request (RefusalMemo), and the log gets one line per client at doubling counts.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, eq, gt, lt, max, type SQL } from "drizzle-orm";
+import { and, count, eq, gt, lt, max, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
 import { writeCounter } from "../../db/counterWrites.ts";
 import { staffLoginFailures, staffSessions, staffUsers } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
-import { type ThrottleLimits, waitMs } from "../domain/throttle.ts";
+import { delayAfter, type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
 import type { HashPool } from "../hashing.ts";
+import type { RefusalMemo } from "../refusals.ts";
+import { deviceCookieName, isDeviceOf, issueDeviceCookie } from "../staff/deviceCookie.ts";
 import { DUMMY_HASH, verifyPassword } from "../staff/passwords.ts";
 import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
@@ -21,75 +31,154 @@ export interface StaffSession {
   csrfToken: string;
   expiresAt: string;
   user: { id: number; username: string; displayName: string };
+  /** The device cookie to set (or renew) in this browser for this user. */
+  device: { name: string; value: string; maxAgeSeconds: number };
 }
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-type LoginDeps = Pick<CoreDeps, "db" | "clock" | "config" | "logger"> & { hashing: HashPool };
+type LoginDeps = Pick<CoreDeps, "db" | "clock" | "config" | "logger"> & {
+  hashing: HashPool;
+  refusals: RefusalMemo;
+  staffDeviceKey: Uint8Array;
+};
 
-function failuresSince(deps: LoginDeps, since: string, where: SQL | undefined) {
-  const row = deps.db
-    .select({ n: count(), last: max(staffLoginFailures.at) })
-    .from(staffLoginFailures)
-    .where(and(where, gt(staffLoginFailures.at, since)))
-    .get();
-  return { n: row?.n ?? 0, last: row?.last ? Date.parse(row.last) : 0 };
+/** The keys a client's own wait is remembered under (see RefusalMemo), for the route's early check. */
+export const staffClientKey = (client: string) => `staff-client:${client}`;
+
+const FAILURES = {
+  n: count(),
+  last: max(staffLoginFailures.at),
+};
+
+/** The login's queries, prepared once per database: a flood of logins builds no SQL. */
+function statementsFor(db: Db) {
+  const since = gt(staffLoginFailures.at, sql.placeholder("since"));
+  const username = eq(staffLoginFailures.username, sql.placeholder("username"));
+  const client = eq(staffLoginFailures.client, sql.placeholder("client"));
+  return {
+    pair: db
+      .select(FAILURES)
+      .from(staffLoginFailures)
+      .where(and(username, client, since))
+      .prepare(),
+    client: db.select(FAILURES).from(staffLoginFailures).where(and(client, since)).prepare(),
+    user: db.select(FAILURES).from(staffLoginFailures).where(and(username, since)).prepare(),
+    account: db
+      .select()
+      .from(staffUsers)
+      .where(eq(staffUsers.username, sql.placeholder("username")))
+      .prepare(),
+    fail: db
+      .insert(staffLoginFailures)
+      .values({
+        username: sql.placeholder("username"),
+        client: sql.placeholder("client"),
+        at: sql.placeholder("at"),
+      })
+      .prepare(),
+  };
 }
+const prepared = new WeakMap<Db, ReturnType<typeof statementsFor>>();
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) {
+    s = statementsFor(db);
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+const failuresOf = (row: { n: number; last: string | null } | undefined) => ({
+  n: row?.n ?? 0,
+  last: row?.last ? Date.parse(row.last) : 0,
+});
+
+/** Log lines for wrong passwords: the 1st, 2nd, 4th, 8th… failure of a client, with its count. */
+const worthLogging = (failures: number) => (failures & (failures - 1)) === 0;
 
 export async function staffLogin(
   deps: LoginDeps,
-  input: { username: string; password: string; client: string },
+  input: { username: string; password: string; client: string; deviceCookie?: (name: string) => string | undefined },
 ): Promise<StaffSession> {
   const now = deps.clock.now();
   const s = deps.config.staff;
+  const q = statements(deps.db);
   const username = input.username.trim().toLowerCase();
   const since = new Date(now.getTime() - s.failureWindowHours * 3_600_000).toISOString();
-  const maxMs = s.lockoutMinutes * 60_000;
-  const pairLimits: ThrottleLimits = { free: s.maxFailedLogins, firstMs: s.firstDelaySeconds * 1000, maxMs };
-  const clientLimits: ThrottleLimits = { free: s.clientMaxFailures, firstMs: s.firstDelaySeconds * 1000, maxMs };
+  const limits = (free: number): ThrottleLimits => ({
+    free,
+    firstMs: s.firstDelaySeconds * 1000,
+    maxMs: s.lockoutMinutes * 60_000,
+  });
   // Checks still in flight count as failures just made, so a parallel burst is refused before hashing.
-  const keys = { pair: `staff-pair:${username}|${input.client}`, client: `staff-client:${input.client}` };
+  const keys = {
+    pair: `staff-pair:${username}|${input.client}`,
+    client: staffClientKey(input.client),
+    user: `staff-user:${username}`,
+  };
   const counted = (f: { n: number; last: number }, inFlight: number) =>
     inFlight > 0 ? { n: f.n + inFlight, last: now.getTime() } : f;
-  const pair = counted(
-    failuresSince(
-      deps,
-      since,
-      and(eq(staffLoginFailures.username, username), eq(staffLoginFailures.client, input.client)),
-    ),
-    deps.hashing.pending(keys.pair),
-  );
-  const client = counted(
-    failuresSince(deps, since, eq(staffLoginFailures.client, input.client)),
-    deps.hashing.pending(keys.client),
-  );
-  const wait = Math.max(
-    waitMs(pair.n, pair.last, now.getTime(), pairLimits),
-    waitMs(client.n, client.last, now.getTime(), clientLimits),
-  );
-  if (wait > 0) {
-    throw new KioskError("TOO_MANY_ATTEMPTS", "too many wrong passwords: wait before trying again", {
+  const refuse = (wait: number) =>
+    new KioskError("TOO_MANY_ATTEMPTS", "too many wrong passwords: wait before trying again", {
       retryAfterSeconds: Math.ceil(wait / 1000),
     });
-  }
 
-  const user = deps.db.select().from(staffUsers).where(eq(staffUsers.username, username)).get();
+  const clientStored = failuresOf(q.client.get({ client: input.client, since }));
+  const clientWait = waitMs(clientStored.n, clientStored.last, now.getTime(), limits(s.clientMaxFailures));
+  deps.refusals.note(keys.client, now.getTime(), now.getTime() + clientWait);
+  const pair = counted(
+    failuresOf(q.pair.get({ username, client: input.client, since })),
+    deps.hashing.pending(keys.pair),
+  );
+  const client = counted(clientStored, deps.hashing.pending(keys.client));
+  const wait = Math.max(
+    waitMs(pair.n, pair.last, now.getTime(), limits(s.maxFailedLogins)),
+    waitMs(client.n, client.last, now.getTime(), limits(s.clientMaxFailures)),
+  );
+  if (wait > 0) throw refuse(wait);
+
+  const user = q.account.get({ username });
   const usable = user && !user.disabledAt ? user : null;
-  const ok = await verifyPassword(deps.hashing, input.password, usable?.passwordHash ?? DUMMY_HASH, [
-    keys.pair,
-    keys.client,
-  ]);
+  // A browser that signed in as this user before is not one of the many devices guessing it.
+  const knownDevice = isDeviceOf(deps.staffDeviceKey, input.deviceCookie?.(deviceCookieName(username)), usable);
+  const forUser = knownDevice
+    ? { n: 0, last: 0 }
+    : counted(failuresOf(q.user.get({ username, since })), deps.hashing.pending(keys.user));
+  const userWait = waitMs(forUser.n, forUser.last, now.getTime(), limits(s.userMaxFailures));
+  if (userWait > 0) throw refuse(userWait);
+
+  const ok = await verifyPassword(
+    deps.hashing,
+    input.password,
+    usable?.passwordHash ?? DUMMY_HASH,
+    knownDevice ? [keys.pair, keys.client] : [keys.pair, keys.client, keys.user],
+  );
   if (!ok || !usable) {
-    const at = deps.clock.now().toISOString();
-    writeCounter(deps.db, () =>
-      deps.db.insert(staffLoginFailures).values({ username, client: input.client, at }).run(),
+    const at = deps.clock.now();
+    writeCounter(deps.db, () => q.fail.run({ username, client: input.client, at: at.toISOString() }));
+    const clientFailures = client.n + 1;
+    // The next attempt from this client is refused before it is read, until this wait is over.
+    deps.refusals.note(
+      keys.client,
+      at.getTime(),
+      at.getTime() + delayAfter(clientStored.n + 1, limits(s.clientMaxFailures)),
     );
-    deps.logger.warn({ client: input.client, failures: pair.n + 1 }, "staff login failed");
-    if (client.n + 1 === s.clientMaxFailures) {
+    if (worthLogging(clientFailures))
+      deps.logger.warn({ client: input.client, failures: clientFailures }, "staff login failed");
+    if (clientFailures >= s.clientMaxFailures) {
       raiseOfficeAlert(deps, {
         kind: "staff_login_flood",
         scope: `client:${input.client}`,
-        details: { client: input.client, failures: client.n + 1 },
+        details: { client: input.client, failures: clientFailures },
+      });
+    }
+    if (!knownDevice && forUser.n + 1 >= s.userMaxFailures) {
+      // Only staff read alerts, but a name typed by a stranger may be anything: name known users only.
+      raiseOfficeAlert(deps, {
+        kind: "staff_user_guessing",
+        scope: `user:${usable ? username : "?"}`,
+        details: { user: usable ? username : "(unknown name)", failures: forUser.n + 1 },
       });
     }
     throw new KioskError("UNAUTHORIZED", "wrong username or password", {
@@ -127,6 +216,11 @@ export async function staffLogin(
     csrfToken,
     expiresAt,
     user: { id: usable.id, username: usable.username, displayName: usable.displayName },
+    device: {
+      name: deviceCookieName(username),
+      value: issueDeviceCookie(deps.staffDeviceKey, username, usable.passwordHash),
+      maxAgeSeconds: s.deviceCookieDays * 86_400,
+    },
   };
 }
 

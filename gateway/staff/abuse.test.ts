@@ -118,6 +118,23 @@ describe("staff login under abuse", () => {
     expect(sprayed).toBeGreaterThan(0);
   });
 
+  it("refuses a device that must wait before reading its request", async () => {
+    const device = "10.3.3.3";
+    for (let i = 0; i < gw.config.staff.clientMaxFailures; i++) await login(`ktos${i}`, "zle-haslo-123", device);
+    const unreadable = await gw.officeApp.request(
+      "http://localhost/office/api/login",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://localhost" },
+        body: "{not json",
+      },
+      clientEnv(device),
+    );
+    expect(unreadable.status).toBe(429);
+    expect(unreadable.headers.get("retry-after")).toBe(String(gw.config.staff.firstDelaySeconds));
+    expect(((await unreadable.json()) as { error: { code: string } }).error.code).toBe("TOO_MANY_ATTEMPTS");
+  });
+
   it("ends sessions after idle time and after the absolute lifetime, even when used", async () => {
     const idle = await login("kasia", PASSWORD);
     expect(await me(idle.cookie)).toBe(200);

@@ -1,0 +1,1 @@
+CREATE INDEX `staff_failures_user_idx` ON `staff_login_failures` (`username`,`at`);
