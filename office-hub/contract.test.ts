@@ -9,7 +9,7 @@ import { ManualClock } from "../gateway/clock.ts";
 import { createLogger } from "../gateway/logger.ts";
 import { OfficeClient } from "../gateway/office/client.ts";
 import { signRequest } from "../gateway/office/signing.ts";
-import { paperList } from "../gateway/services/paperList.ts";
+import { paperCsv, paperList } from "../gateway/services/paperList.ts";
 import { routeCorrespondence } from "../gateway/services/routeCorrespondence.ts";
 import { startTestGateway, type TestGateway } from "../gateway/testing/harness.ts";
 import { enrolDirect, type Served, serve } from "../gateway/testing/office.ts";
@@ -88,15 +88,15 @@ function expectDocumented(method: string, path: string, res: { status: number; t
     .map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1"))
     .join("/");
   const validate = ajv.getSchema(`openapi.json#/${pointer}`)!;
-  const data = JSON.parse(res.text);
+  const data = res.type === "application/json" ? JSON.parse(res.text) : res.text;
   const ok = validate(data);
   expect(ok ? [] : validate.errors, `${method} ${path} ${res.status}`).toEqual([]);
   checked.add(`${method} ${template} ${res.status}`);
   return data;
 }
 
-async function officeGet(path: string) {
-  const res = await office.raw("GET", path);
+async function officeGet(path: string, headers: Record<string, string> = {}) {
+  const res = await office.raw("GET", path, undefined, headers);
   const type = (res.headers.get("content-type") ?? "").split(";")[0];
   return expectDocumented("get", `/office/v1/${path}`, { status: res.status, type, text: res.text });
 }
@@ -290,6 +290,12 @@ describe("the hub's paper list", () => {
       expect(item.owners.length).toBeGreaterThan(0);
       expect(item.subject).toMatch(/^Rachunek/);
     }
+    // The same as CSV: the kiosk's own paper CSV, row by row, with the kiosk as the last column.
+    const csv: string = await officeGet(`paper?date=${day}`, { accept: "text/csv" });
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/,kiosk$/);
+    expect(lines.slice(1).every((l) => l.endsWith(",KIOSK-A"))).toBe(true);
+    expect(`${lines.map((l) => l.replace(/,(kiosk|KIOSK-A)$/, "")).join("\r\n")}\r\n`).toBe(paperCsv(own));
     // Not in the deliveries feed, not to a kiosk's key, not without a signature.
     const feed = JSON.stringify(await office.json("GET", "deliveries"));
     for (const item of list.items) expect(feed).not.toContain(item.address);

@@ -285,7 +285,15 @@ export const hubOperations: OfficeOperation[] = [
     path: "/office/v1/paper",
     summary: "The letters to print and post on a local day, with address and owners",
     query: HubPaperQuery,
-    responses: { 200: { description: "The list", json: HubPaperList }, 400: hubError(400), 403: hubError(403) },
+    responses: {
+      200: {
+        description: "JSON, or RFC 4180 CSV with Accept: text/csv (the kiosk's own paper CSV columns, then kiosk)",
+        json: HubPaperList,
+        text: "text/csv",
+      },
+      400: hubError(400),
+      403: hubError(403),
+    },
   },
   {
     method: "get",

@@ -2,24 +2,19 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import type { Clock } from "../../gateway/clock.ts";
-import { zoneOffsetAt } from "../../gateway/domain/officeDate.ts";
+import { calendarDate } from "../../gateway/domain/paperForm.ts";
 import type { HubEnv } from "../auth.ts";
 import { HubPageQuery, HubPaperQuery } from "../contract.ts";
 import type { HubDb } from "../db/client.ts";
 import { HubError } from "../errors.ts";
 import {
   flatRegister,
-  hubPaperList,
   listCoopDeliveries,
   listCoopEvents,
   listKioskKeys,
   listKiosks,
 } from "../services/officeReads.ts";
-
-/** The local calendar day of an instant in the hub's time zone. */
-function localDay(at: Date, timezone: string): string {
-  return new Date(at.getTime() + zoneOffsetAt(at.getTime(), timezone)).toISOString().slice(0, 10);
-}
+import { hubPaperCsv, hubPaperList } from "../services/paperList.ts";
 
 function invalid(result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) {
   if (!result.success) {
@@ -50,8 +45,14 @@ export function officeRoutes(deps: { db: HubDb; clock: Clock; graceDays: number;
   });
   app.get("/paper", zValidator("query", HubPaperQuery, invalid), async (c) => {
     const { cooperativeId } = c.get("principal");
-    const date = c.req.valid("query").date ?? localDay(deps.clock.now(), deps.timezone);
+    const date = c.req.valid("query").date ?? calendarDate(deps.clock.now(), deps.timezone);
     const items = await hubPaperList(deps, { cooperativeId, date });
+    if ((c.req.header("accept") ?? "").includes("text/csv")) {
+      return c.body(hubPaperCsv(items), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="paper-${date}.csv"`,
+      });
+    }
     return c.json({ date, count: items.length, items });
   });
   app.get("/kiosk-keys", async (c) => {

@@ -1,13 +1,11 @@
 /**
  * What the cooperative's office reads: the register feed across its kiosks (by the
- * cooperative's sequence), each flat's current state, the deliveries feed, the paper list of a
- * day and the kiosks' push state with any refused chain breaks.
+ * cooperative's sequence), each flat's current state, the deliveries feed and the kiosks' push
+ * state with any refused chain breaks. The paper list is in paperList.ts.
  */
-import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { applyEvent, emptyConsent, type FlatConsent } from "../../gateway/domain/consentState.ts";
 import type { ConsentEvent } from "../../gateway/domain/registerEvents.ts";
-import { localMidnight } from "../../gateway/domain/routing.ts";
-import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
 import {
   chainBreaks,
@@ -165,60 +163,6 @@ export async function listCoopDeliveries(
     next_cursor: rows.length > 0 ? rows[rows.length - 1].coopSeq : input.after,
     has_more: rows.length === input.limit,
   };
-}
-
-/**
- * Letters that go by post on one local day, across the cooperative's kiosks: routed to paper on
- * arrival, or fallen back to paper after an email/SMS failed, with the flat's address and owners'
- * names as the kiosk sent them with the change (personal data: the signed office API only).
- */
-export async function hubPaperList(
-  deps: { db: HubDb; timezone: string },
-  input: { cooperativeId: string; date: string },
-) {
-  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const from = new Date(localMidnight(input.date, deps.timezone)).toISOString();
-  const to = new Date(localMidnight(next, deps.timezone)).toISOString();
-  const rows = await deps.db
-    .select()
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.cooperativeId, input.cooperativeId),
-        eq(deliveries.status, "paper"),
-        gte(deliveries.at, from),
-        lt(deliveries.at, to),
-      ),
-    )
-    .orderBy(asc(deliveries.at), asc(deliveries.coopSeq));
-  const seen = new Set<string>();
-  const items = [];
-  for (const r of rows) {
-    const id = r.correspondenceId ?? r.messageId;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
-    const letter = r.letter as DeliveriesPushBody["changes"][number]["letter"] | null;
-    items.push({
-      correspondence_id: r.correspondenceId ?? r.messageId,
-      kiosk: r.kioskId,
-      flat: letter?.flat ?? null,
-      address: letter?.address ?? null,
-      owners: letter?.owners ?? [],
-      category: letter?.category ?? null,
-      subject: letter?.subject ?? null,
-      generated_at: letter?.generated_at ?? null,
-      reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
-      source: routed ? ("routed" as const) : ("fallback" as const),
-      at: r.at,
-    });
-  }
-  // In posting order: by address (letters without one last), then by letter.
-  return items.sort(
-    (a, b) =>
-      (a.address ?? "\uffff").localeCompare(b.address ?? "\uffff", "pl") ||
-      a.correspondence_id.localeCompare(b.correspondence_id),
-  );
 }
 
 /** PostgreSQL's text form of a timestamptz ("2026-03-02 23:30:00+00") as an ISO 8601 instant. */

@@ -1,0 +1,86 @@
+/**
+ * The paper list of one local day across a cooperative's kiosks (JSON items, or CSV for mail merge).
+ */
+import { and, asc, eq, gte, lt } from "drizzle-orm";
+import { localMidnight } from "../../gateway/domain/routing.ts";
+import { csvCell } from "../../gateway/office/csv.ts";
+import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
+import type { HubDb } from "../db/client.ts";
+import { deliveries } from "../db/schema.ts";
+
+/**
+ * Letters that go by post on one local day, across the cooperative's kiosks: routed to paper on
+ * arrival, or fallen back to paper after an email/SMS failed, with the flat's address and owners'
+ * names as the kiosk sent them with the change (personal data: the signed office API only).
+ */
+export async function hubPaperList(
+  deps: { db: HubDb; timezone: string },
+  input: { cooperativeId: string; date: string },
+) {
+  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(localMidnight(input.date, deps.timezone)).toISOString();
+  const to = new Date(localMidnight(next, deps.timezone)).toISOString();
+  const rows = await deps.db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.cooperativeId, input.cooperativeId),
+        eq(deliveries.status, "paper"),
+        gte(deliveries.at, from),
+        lt(deliveries.at, to),
+      ),
+    )
+    .orderBy(asc(deliveries.at), asc(deliveries.coopSeq));
+  const seen = new Set<string>();
+  const items = [];
+  for (const r of rows) {
+    const id = r.correspondenceId ?? r.messageId;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
+    const letter = r.letter as DeliveriesPushBody["changes"][number]["letter"] | null;
+    items.push({
+      correspondence_id: r.correspondenceId ?? r.messageId,
+      kiosk: r.kioskId,
+      flat: letter?.flat ?? null,
+      address: letter?.address ?? null,
+      owners: letter?.owners ?? [],
+      category: letter?.category ?? null,
+      subject: letter?.subject ?? null,
+      generated_at: letter?.generated_at ?? null,
+      reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
+      source: routed ? ("routed" as const) : ("fallback" as const),
+      at: r.at,
+    });
+  }
+  // In posting order: by address (letters without one last), then by letter.
+  return items.sort(
+    (a, b) =>
+      (a.address ?? "\uffff").localeCompare(b.address ?? "\uffff", "pl") ||
+      a.correspondence_id.localeCompare(b.correspondence_id),
+  );
+}
+
+export type HubPaperItem = Awaited<ReturnType<typeof hubPaperList>>[number];
+
+/** The gateway's paper CSV columns (gateway/services/paperList.ts), then the kiosk. */
+const CSV_COLUMNS: Array<keyof HubPaperItem> = [
+  "correspondence_id",
+  "flat",
+  "address",
+  "owners",
+  "category",
+  "subject",
+  "generated_at",
+  "reason",
+  "source",
+  "at",
+  "kiosk",
+];
+
+/** RFC 4180 CSV with a header row (UTF-8, CRLF), the same cells as the kiosk's own paper CSV plus `kiosk`. */
+export function hubPaperCsv(items: HubPaperItem[]): string {
+  const lines = [CSV_COLUMNS.join(","), ...items.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
+}
