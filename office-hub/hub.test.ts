@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calendarDate } from "../gateway/domain/paperForm.ts";
 import { type ConsentEvent, verifyChain } from "../gateway/domain/registerEvents.ts";
 import { OfficeClient } from "../gateway/office/client.ts";
 import { routeCorrespondence } from "../gateway/services/routeCorrespondence.ts";
@@ -210,7 +211,8 @@ describe("office hub on PostgreSQL", () => {
     expect(uncontested).toMatchObject({ kiosk: "KIOSK-A", email: "a3@example.pl" });
 
     // Letters the office routed at kiosk A: flats with no consent go by post and reach the paper list.
-    const today = new Date().toISOString().slice(0, 10);
+    // The local day in the hub's zone (an hour after UTC midnight in winter is still yesterday in UTC).
+    const today = calendarDate(new Date(), "Europe/Warsaw");
     routeCorrespondence(a.ctx, {
       items: [110, 111, 112].map((n) => ({
         id: `L-${n}`,
