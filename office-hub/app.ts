@@ -5,22 +5,14 @@ import type { Logger } from "pino";
 import type { Clock } from "../gateway/clock.ts";
 import { signedBy } from "./auth.ts";
 import type { HubConfig } from "./config.ts";
-import { hubOpenApiDocument } from "./contract.ts";
+import { HUB_ERRORS, hubOpenApiDocument } from "./contract.ts";
 import type { HubDb } from "./db/client.ts";
 import { HubError, type HubErrorCode } from "./errors.ts";
 import { officeRoutes } from "./routes/office.ts";
 import { pushRoutes } from "./routes/push.ts";
 
-const STATUS: Record<HubErrorCode, 400 | 401 | 403 | 404 | 409> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  kiosk_mismatch: 403,
-  not_found: 404,
-  chain_break: 409,
-  gap: 409,
-  exists: 409,
-};
+/** Each thrown code's status, from the table the OpenAPI document lists (contract.ts). */
+const status = (code: HubErrorCode) => HUB_ERRORS[code].status;
 
 export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logger; clock: Clock }) {
   const { windowSeconds, maxBodyBytes, graceDays, timezone } = deps.config;
@@ -43,7 +35,7 @@ export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logge
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));
   app.onError((err, c) => {
     if (err instanceof HubError) {
-      return c.json({ error: { code: err.code, message: err.message, ...err.details } }, STATUS[err.code]);
+      return c.json({ error: { code: err.code, message: err.message, ...err.details } }, status(err.code));
     }
     // A failed query's message carries its parameters (personal data): log the database's own reason only.
     const cause = (err as { cause?: { message?: string; code?: string } }).cause;

@@ -43,6 +43,7 @@ export const HUB_ERRORS = {
     status: 409,
     meaning: "an event breaks the kiosk's hash chain: refused and named (problem: kind, seq, expected, found)",
   },
+  exists: { status: 409, meaning: "the kiosk or key is already registered (provisioning)" },
   too_large: { status: 413, meaning: "the body is larger than maxBodyBytes" },
   internal: { status: 500, meaning: "an unexpected failure (logged by the hub without personal data)" },
 } as const;

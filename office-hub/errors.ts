@@ -1,13 +1,5 @@
 /** The hub's one error type: a code the routes map to HTTP and clients can switch on. */
-export type HubErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "kiosk_mismatch"
-  | "chain_break"
-  | "gap"
-  | "exists";
+export type HubErrorCode = "bad_request" | "not_found" | "kiosk_mismatch" | "chain_break" | "gap" | "exists";
 
 export class HubError extends Error {
   constructor(
