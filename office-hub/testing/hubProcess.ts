@@ -34,25 +34,37 @@ export function officeKeyByCli(databaseUrl: string, cooperativeId: string) {
 export interface HubProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the process wrote (its log and its messages), to check no personal data is in it. */
+  output(): string;
   /** SIGKILL: the hub dies mid-request, as on a power cut. */
   kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startHubProcess(databaseUrl: string, port = 0): Promise<HubProcess> {
+export async function startHubProcess(
+  databaseUrl: string,
+  port = 0,
+  options: { logLevel?: string } = {},
+): Promise<HubProcess> {
   const child = spawn(process.execPath, [MAIN, "serve"], {
-    env: env(databaseUrl, { OFFICE_HUB_PORT: String(port), OFFICE_HUB_HOST: "127.0.0.1" }),
+    env: env(databaseUrl, {
+      OFFICE_HUB_PORT: String(port),
+      OFFICE_HUB_HOST: "127.0.0.1",
+      ...(options.logLevel ? { OFFICE_HUB_LOG_LEVEL: options.logLevel } : {}),
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
+  let out = "";
   child.stderr?.on("data", (d) => {
     stderr += d;
   });
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     const timer = setTimeout(() => reject(new Error(`hub did not start: ${stderr}`)), 15_000);
-    child.stdout?.on("data", (d) => {
-      out += d;
+    child.stdout?.on("data", () => {
       const found = /listening on (http:\/\/\S+)/.exec(out);
       if (found) {
         clearTimeout(timer);
@@ -68,6 +80,7 @@ export async function startHubProcess(databaseUrl: string, port = 0): Promise<Hu
   return {
     url,
     child,
+    output: () => out + stderr,
     async kill() {
       child.kill("SIGKILL");
       await exited;
