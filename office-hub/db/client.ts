@@ -1,10 +1,13 @@
 /** The hub's one PostgreSQL client: Bun's SQL driver under drizzle (the only bun:* import besides main). */
-import { SQL } from "bun";
+import { SQL, type TransactionSQL } from "bun";
 import { drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
 import * as schema from "./schema.ts";
 
 export type HubDb = ReturnType<typeof drizzle<typeof schema>>;
+
+/** A connection inside a transaction of the driver itself (`db.$client.begin`), for the push's hot path. */
+export type HubTx = TransactionSQL;
 
 export interface OpenedHubDb {
   db: HubDb;
@@ -12,7 +15,10 @@ export interface OpenedHubDb {
 }
 
 export function openHubDb(url: string, poolSize = 10): OpenedHubDb {
-  const client = new SQL({ url, max: poolSize });
+  // Statements stay prepared (parsed once per connection) but are planned for their parameters each
+  // time: a batch's statements take lists of hundreds of flats and events, and a generic plan made
+  // while a table was small (a sequential scan) would stay in use long after it grew.
+  const client = new SQL({ url, max: poolSize, connection: { plan_cache_mode: "force_custom_plan" } });
   const db = drizzle({ client, schema });
   return { db, close: () => client.close() };
 }

@@ -16,7 +16,7 @@ import {
   kiosks,
   registerEvents,
 } from "../db/schema.ts";
-import { APPLICATIONS, type Holder, withApplication } from "./applyEvents.ts";
+import { APPLICATIONS, type Holder, withApplication } from "./flatHolders.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
 
 type EventRow = typeof registerEvents.$inferSelect;
