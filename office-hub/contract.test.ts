@@ -169,7 +169,7 @@ afterAll(async () => {
 });
 
 describe("the hub's OpenAPI document", () => {
-  it("is served without a signature, is OpenAPI 3.1 and documents exactly the routes the hub serves", async () => {
+  it("is served without a signature, is OpenAPI 3.1 with valid JSON Schemas, and documents exactly the routes the hub serves", async () => {
     const res = await fetch(`${hub.url}/openapi.json`);
     expectDocumented("get", "/openapi.json", { status: res.status, type: "application/json", text: await res.text() });
     expect(doc.openapi).toBe("3.1.0");
@@ -184,6 +184,23 @@ describe("the hub's OpenAPI document", () => {
     expect(doc.paths["/push/v1/register/events"].post.parameters[0].name).toBe("X-Kiosk-Id");
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
       expect(doc.components.schemas[ref[1]], ref[1]).toBeDefined();
+    }
+    // Every schema in it is valid JSON Schema 2020-12 (OpenAPI 3.1's dialect), checked against the meta-schema.
+    const meta = new Ajv2020({ strict: false, validateSchema: true });
+    expect(meta.validateSchema({ $defs: doc.components.schemas }), JSON.stringify(meta.errors)).toBe(true);
+    for (const [path, ops] of Object.entries<Json>(doc.paths)) {
+      for (const [method, op] of Object.entries<Json>(ops)) {
+        expect(op.summary, `${method} ${path}`).toEqual(expect.any(String));
+        expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
+        const schemas = [
+          ...Object.values<Json>(op.responses).flatMap((r) => Object.values<Json>(r.content ?? {})),
+          ...Object.values<Json>(op.requestBody?.content ?? {}),
+          ...(op.parameters ?? []),
+        ].map((m) => m.schema);
+        for (const schema of schemas) {
+          expect(meta.validateSchema(schema), `${method} ${path}: ${JSON.stringify(meta.errors)}`).toBe(true);
+        }
+      }
     }
   });
 
