@@ -59,13 +59,38 @@ export function addDays(iso: string, days: number): string {
  * the announcement promises paper for 14 days after the application; a channel already in
  * electronic use keeps running when only the address changes (the new one is verified).
  */
-export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: number): FlatConsent {
-  // A hand-written copy: derivation folds every event of the register, structuredClone is too slow.
-  const next: FlatConsent = {
+export function applyEvent(
+  state: FlatConsent,
+  event: ConsentEvent,
+  graceDays: number,
+  /** `Date.parse(effectiveAt(event))`, when the caller has it already (a fold orders by it). */
+  appliedAtMs?: number,
+): FlatConsent {
+  return applyEventToOwn(copyConsent(state), event, graceDays, appliedAtMs);
+}
+
+/** A copy that shares nothing an event changes. Hand-written: structuredClone is too slow for a fold. */
+export function copyConsent(state: FlatConsent): FlatConsent {
+  return {
     ...state,
     unverified: [...state.unverified],
     channels: { email: { ...state.channels.email }, sms: { ...state.channels.sms } },
   };
+}
+
+/**
+ * `applyEvent` on a state the caller owns (made by `emptyConsent`, `copyConsent` or an earlier
+ * call of this, and not handed to anyone yet): changes it and returns it, or returns a new state.
+ * A fold over the whole register keeps one object per flat instead of one per event: a new
+ * object per event, each living until the flat's next event, made a derivation several times
+ * slower than the work itself (bench/register.ts).
+ */
+export function applyEventToOwn(
+  next: FlatConsent,
+  event: ConsentEvent,
+  graceDays: number,
+  appliedAtMs?: number,
+): FlatConsent {
   next.lastEventSeq = event.seq;
   const appliedAt = effectiveAt(event);
   switch (event.type) {
@@ -74,32 +99,43 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
     case "contacts_updated": {
       const p = event.payload;
       const newPerson = event.type !== "contacts_updated" || next.designatedRecipient !== event.ownerId;
+      const wasActive = next.status === "active";
+      // The end of the paper period, computed at most once per event (parsing and formatting the
+      // date twice was half of a derivation's time).
+      let graceEnd: string | undefined;
+      for (const channel of CHANNELS) {
+        const newAddress = channel === "email" ? p.email : p.mobile;
+        const previousAddress = channel === "email" ? next.email : next.mobile;
+        const wanted = p.channels.includes(channel) && Boolean(newAddress);
+        const current = next.channels[channel];
+        const wasRunning = current.consented && !newPerson && wasActive;
+        if (!wanted) current.paperUntil = null;
+        else if (!wasRunning) {
+          graceEnd ??= new Date((appliedAtMs ?? Date.parse(appliedAt)) + graceDays * DAY_MS).toISOString();
+          current.paperUntil = graceEnd;
+        }
+        current.health = wanted && previousAddress === newAddress && !newPerson ? current.health : "ok";
+        current.consented = wanted;
+      }
       next.designatedRecipient = event.ownerId;
       next.email = p.email ?? null;
       next.mobile = p.mobile ?? null;
       next.unverified = p.unverified ?? [];
       next.consentVersion = p.consentVersion;
       if (p.language) next.language = p.language;
-      if (newPerson || next.status !== "active") next.enrolledAt = appliedAt;
-      for (const channel of ["email", "sms"] as const) {
-        const wanted = p.channels.includes(channel) && Boolean(channel === "email" ? p.email : p.mobile);
-        const current = next.channels[channel];
-        const wasRunning = current.consented && !newPerson && next.status === "active";
-        const previousAddress = channel === "email" ? state.email : state.mobile;
-        const newAddress = channel === "email" ? p.email : p.mobile;
-        next.channels[channel] = {
-          consented: wanted,
-          paperUntil: wanted ? (wasRunning ? current.paperUntil : addDays(appliedAt, graceDays)) : null,
-          health: wanted && previousAddress === newAddress && !newPerson ? current.health : "ok",
-        };
-      }
+      if (newPerson || !wasActive) next.enrolledAt = appliedAt;
       next.status = next.channels.email.consented || next.channels.sms.consented ? "active" : "withdrawn";
       break;
     }
     case "withdrawn": {
-      const channels = event.payload.channels === "all" ? (["email", "sms"] as const) : event.payload.channels;
+      const channels = event.payload.channels === "all" ? CHANNELS : event.payload.channels;
       if (event.payload.language) next.language = event.payload.language;
-      for (const channel of channels) next.channels[channel] = { consented: false, paperUntil: null, health: "ok" };
+      for (const channel of channels) {
+        const state = next.channels[channel];
+        state.consented = false;
+        state.paperUntil = null;
+        state.health = "ok";
+      }
       if (channels.includes("email")) next.email = null;
       if (channels.includes("sms")) next.mobile = null;
       if (!next.channels.email.consented && !next.channels.sms.consented) {
@@ -109,10 +145,10 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
       break;
     }
     case "office_rejected": {
-      const rejected = emptyConsent(state.flatCode);
+      const rejected = emptyConsent(next.flatCode);
       rejected.status = "rejected";
       rejected.lastEventSeq = event.seq;
-      rejected.language = state.language;
+      rejected.language = next.language;
       return rejected;
     }
     case "contact_failing":
@@ -125,6 +161,8 @@ export function applyEvent(state: FlatConsent, event: ConsentEvent, graceDays: n
   }
   return next;
 }
+
+const CHANNELS = ["email", "sms"] as const;
 
 /**
  * Events in the order they took effect: by the date the resident applied, then by sequence.
@@ -155,7 +193,7 @@ export function consentAsOf(
   for (const { event, at } of inEffectiveOrder(events)) {
     if (event.flatCode !== flatCode) continue;
     if (at > limit) continue;
-    state = applyEvent(state, event, graceDays);
+    state = applyEventToOwn(state, event, graceDays, at);
   }
   return state;
 }
@@ -170,8 +208,9 @@ export function deriveAll(
   const flats = new Map<string, FlatConsent>();
   for (const { event, at } of inEffectiveOrder(events)) {
     if (at > limit) continue;
-    const before = flats.get(event.flatCode) ?? emptyConsent(event.flatCode);
-    flats.set(event.flatCode, applyEvent(before, event, graceDays));
+    const before = flats.get(event.flatCode);
+    const after = applyEventToOwn(before ?? emptyConsent(event.flatCode), event, graceDays, at);
+    if (after !== before) flats.set(event.flatCode, after);
   }
   return flats;
 }

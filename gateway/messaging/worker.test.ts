@@ -297,6 +297,37 @@ describe("outbox workers", () => {
     for (const r of release.splice(0)) r();
   });
 
+  it("records the sends that finish after the outbox ran dry together, not in a commit each", async () => {
+    setup({ outbox: { pollMs: 60_000 } });
+    const release: Array<() => void> = [];
+    const sender = new ScriptedSender(
+      "sms",
+      () => new Promise<SendResult>((r) => release.push(() => r({ outcome: "sent" }))),
+    );
+    const ids = Array.from({ length: 8 }, (_, i) => enqueue({ id: `letter-${i}`, kind: "correspondence" }));
+    const w = worker();
+    w.addSender(sender, { concurrency: 8, perMinute: 0 });
+    let passes = 0;
+    const pass = w.pump.bind(w);
+    w.pump = () => {
+      passes++;
+      return pass();
+    };
+    w.start();
+    for (let i = 0; i < 100 && release.length < 8; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(release).toHaveLength(8); // every row claimed and in flight: nothing more is due
+    passes = 0;
+    for (const r of release.splice(0)) {
+      r();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 100 && ids.some((id) => row(id)?.status !== "sent"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(ids.map((id) => row(id)?.status)).toEqual(ids.map(() => "sent"));
+    // The first result's pass finds the outbox empty; the other seven wait for one group commit.
+    expect(passes).toBeLessThanOrEqual(2);
+  });
+
   it("on stop gives back rows it claimed but did not start, and leaves the one in flight leased", async () => {
     setup();
     const ids = [0, 1, 2, 3].map((i) =>

@@ -58,6 +58,11 @@ interface Lane {
   rate: RateWindow | null;
   inFlight: Map<string, OutboxRow>;
   buffer: OutboxRow[];
+  /**
+   * The last claim found fewer due rows than it asked for: until new rows arrive (a poke, the
+   * poll) another claim would find nothing, so a running-low buffer is no reason for a pass.
+   */
+  drained: boolean;
   stats: ChannelStats;
 }
 
@@ -132,6 +137,7 @@ export class OutboxWorker {
       rate: perMinute > 0 ? new RateWindow(perMinute) : null,
       inFlight: new Map(),
       buffer: [],
+      drained: false,
       stats: { sent: 0, retried: 0, failed: 0, expired: 0, inFlight: 0, lastSuccessAt: null, lastError: null },
     });
     this.poke();
@@ -175,6 +181,9 @@ export class OutboxWorker {
    */
   pump(): number {
     const now = this.deps.clock.now();
+    // This pass records everything finished so far: the flush timer starts again with the next result.
+    clearTimeout(this.flush);
+    this.flush = undefined;
     this.deps.db.transaction((tx) => {
       const deps = { ...this.deps, db: tx, poke: () => this.poke() };
       this.applyResults(deps, now);
@@ -338,6 +347,7 @@ export class OutboxWorker {
     // Claim in chunks: refill when the buffer is half empty, not after every send.
     if (!reclaim && lane.buffer.length > (lane.concurrency * lane.prefetch) / 2) room = 0;
     let claimed = claimDue(tx, { ...base, reclaim, limit: room });
+    if (room > 0) lane.drained = claimed.length < room;
     if (room <= 0 && this.fresh) {
       // Full or rate-limited: a code still overtakes everything (the resident waits at the kiosk).
       const codesHeld = lane.buffer.filter((r) => r.priority === 0).length;
@@ -388,7 +398,8 @@ export class OutboxWorker {
         if (this.stopped) return;
         // Keep the channel busy from the buffer now; the bookkeeping follows in a group commit.
         this.dispatch(channel, lane, this.deps.clock.now());
-        if (lane.buffer.length < lane.concurrency || this.done.length >= FLUSH_BATCH) this.schedule();
+        const runningLow = lane.buffer.length < lane.concurrency && !lane.drained;
+        if (runningLow || this.done.length >= FLUSH_BATCH) this.schedule();
         else
           this.flush ??= setTimeout(() => {
             this.flush = undefined;

@@ -165,4 +165,21 @@ describe("consent register chain", () => {
     expect(register.allStates().get("F3")?.status).toBe("withdrawn");
     expect(current()).toEqual(fromScratch());
   });
+
+  it("leaves the states it handed out unchanged when it folds later events", () => {
+    const register = gw.ctx.register;
+    const handedOut = register.allStates();
+    const asHandedOut = structuredClone(handedOut);
+    gw.ctx.db.transaction((tx) => {
+      for (const flat of ["F1", "F2", "F3"]) {
+        gw.clock.advance(1000);
+        register.append(tx, { type: "withdrawn", payload: { channels: ["email"], via: "kiosk" } }, flat, null);
+        gw.clock.advance(1000);
+        register.append(tx, { ...enrolled, payload: { ...enrolled.payload, email: "nowy@wp.pl" } }, flat, "P1");
+      }
+    });
+    const now = register.allStates();
+    expect(now.get("F2")).toMatchObject({ email: "nowy@wp.pl", designatedRecipient: "P1" });
+    expect(handedOut).toEqual(asHandedOut);
+  });
 });

@@ -6,7 +6,14 @@ import { asc, desc, eq, gt } from "drizzle-orm";
 import { rawStatement } from "../../db/client.ts";
 import { registerAcknowledgements, registerEvents } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
-import { applyEvent, consentAsOf, deriveAll, emptyConsent, type FlatConsent } from "../domain/consentState.ts";
+import {
+  applyEventToOwn,
+  consentAsOf,
+  copyConsent,
+  deriveAll,
+  emptyConsent,
+  type FlatConsent,
+} from "../domain/consentState.ts";
 import {
   type ChainBreak,
   type ConsentEvent,
@@ -252,14 +259,20 @@ export class ConsentRegister {
   private fold(derived: Derived, events: ConsentEvent[]): Derived | null {
     const graceDays = this.deps.config.rules.graceDays;
     let at = derived.at;
+    // States made in this fold are nobody else's yet, so the flat's later events change them in
+    // place; a state from before the fold may be held by a caller of allStates() and is copied.
+    const made = new Set<FlatConsent>();
     for (const event of events) {
       const t = Date.parse(effectiveAt(event));
       if (t < at) return null;
       at = t;
-      derived.states.set(
-        event.flatCode,
-        applyEvent(derived.states.get(event.flatCode) ?? emptyConsent(event.flatCode), event, graceDays),
-      );
+      const before = derived.states.get(event.flatCode);
+      const own = before && made.has(before) ? before : before ? copyConsent(before) : emptyConsent(event.flatCode);
+      const after = applyEventToOwn(own, event, graceDays, t);
+      if (after !== before) {
+        made.add(after);
+        derived.states.set(event.flatCode, after);
+      }
     }
     const head = events[events.length - 1];
     if (head) Object.assign(derived, { seq: head.seq, hash: head.hash, at });
