@@ -16,7 +16,7 @@ import { KioskError } from "../errors.ts";
 import type { HashPool } from "../hashing.ts";
 import type { RefusalMemo } from "../refusals.ts";
 import { hashSecret } from "../secrets.ts";
-import { raiseOfficeAlert } from "./raiseOfficeAlert.ts";
+import { alertRaisedRecently, raiseOfficeAlert } from "./raiseOfficeAlert.ts";
 
 /** Compared against when the flat is unknown, so failures take the same time either way. */
 const DECOY = hashSecret("000000");
@@ -200,11 +200,14 @@ export async function identifyOwner(
     const allDelay = delayAfter(before.allFailures + 1, limits(v.identifyGlobalFreeFailures));
     deps.refusals.note(allMemo, at.getTime(), at.getTime() + allDelay);
 
-    const byClient = q.flatsByClient.get({ since: before.since, client }) ?? { n: 0, flats: 0 };
+    const scope = `client:${client}`;
+    const byClient = alertRaisedRecently(deps, { kind: "identify_guessing", scope })
+      ? { n: 0, flats: 0 }
+      : (q.flatsByClient.get({ since: before.since, client }) ?? { n: 0, flats: 0 });
     if (byClient.flats >= v.identifyAlertFlats) {
       raiseOfficeAlert(deps, {
         kind: "identify_guessing",
-        scope: `client:${client}`,
+        scope,
         details: { client, flats: byClient.flats, failures: byClient.n, windowMinutes: v.identifyWindowMinutes },
       });
     }

@@ -17,6 +17,19 @@ export type OfficeAlertKind = "verification_cap" | "identify_guessing" | "staff_
  */
 const lastRaised = new WeakMap<Db, Map<string, number>>();
 
+/**
+ * True when this gateway raised (or found) the alert within its quiet time: the caller may skip
+ * working out the alert's details. Memory only; false just means "ask raiseOfficeAlert".
+ */
+export function alertRaisedRecently(
+  deps: Pick<CoreDeps, "db" | "clock">,
+  input: { kind: OfficeAlertKind; scope: string; quietMinutes?: number },
+): boolean {
+  const known = lastRaised.get(deps.db)?.get(`${input.kind}|${input.scope}`);
+  const now = deps.clock.now().getTime();
+  return known !== undefined && known <= now && now - known < (input.quietMinutes ?? 60) * 60_000;
+}
+
 export function raiseOfficeAlert(
   deps: Pick<CoreDeps, "db" | "clock" | "logger">,
   input: { kind: OfficeAlertKind; scope: string; details: Record<string, string | number>; quietMinutes?: number },
