@@ -384,6 +384,11 @@ kiosk_page() {
 }
 check_kiosk() {
   local started
+  # Under qemu-user Chromium cannot start its GPU, network or renderer processes (error_code=1002,
+  # then "GPU process isn't usable. Goodbye."): an emulated root runs them inside the browser
+  # process. A real Pi runs natively and gets none of these flags.
+  local emulated=""
+  [ "$ARCH" = "$(dpkg --print-architecture)" ] || emulated=" --no-zygote --single-process --in-process-gpu"
   DEVTOOLS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 9333)"
   inside bash -c "mkdir -p /etc/systemd/system/$APP-kiosk.service.d && cat >/etc/systemd/system/$APP-kiosk.service.d/os-test.conf" <<EOF
 [Service]
@@ -398,7 +403,7 @@ SupplementaryGroups=
 RuntimeDirectory=$APP-kiosk
 RuntimeDirectoryMode=0700
 Environment=XDG_RUNTIME_DIR=/run/$APP-kiosk WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1
-Environment="KIOSK_EXTRA_FLAGS=--remote-debugging-port=$DEVTOOLS_PORT --no-sandbox --disable-gpu"
+Environment="KIOSK_EXTRA_FLAGS=--remote-debugging-port=$DEVTOOLS_PORT --no-sandbox --disable-gpu$emulated"
 EOF
   inside systemctl daemon-reload
   started="$(now)"
