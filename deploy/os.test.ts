@@ -91,6 +91,7 @@ describe.runIf(canBoot)("install on Debian trixie amd64 under systemd", () => {
   it("masks gammu-smsd and applies the journald limits", () => expectOk(run, "gammu-masked", "journald-limits"));
   it("hardens the gateway unit to an exposure of 2.0 or less", () => expectOk(run, "security"));
   it("installs udev rules that the target's udevadm reads without a complaint", () => expectOk(run, "udev-rules"));
+  it("names the recorded modems and printer through the target's udevadm test", () => expectOk(run, "udev-devices"));
   it("shows the kiosk UI through the kiosk unit (cage + Chromium)", () => expectOk(run, "kiosk"));
   it("comes back healthy, kiosk page shown, after a reboot", () => expectOk(run, "boot", "boot-kiosk"));
 });

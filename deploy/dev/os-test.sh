@@ -357,7 +357,8 @@ check_units() {
   if [ "$gammu" = masked ]; then ok gammu-masked; else fail gammu-masked "gammu-smsd.service is $gammu"; fi
   local journal
   journal="$(inside journalctl -b -u systemd-journald --no-pager -o cat | grep -E "^System Journal" | tail -n 1)"
-  if [[ "$journal" == *"max 200.0M"* ]]; then ok journald-limits "$journal"; else fail journald-limits "'$journal'"; fi
+  # bookworm's journald says "max 200.0M", trixie's "max 200M".
+  if [[ "$journal" =~ max\ 200(\.0)?M ]]; then ok journald-limits "$journal"; else fail journald-limits "'$journal'"; fi
   for u in $APP-kiosk.service $APP-screen.service $APP-backup.timer $GATEWAY; do
     [ "$(inside systemctl is-enabled "$u" 2>/dev/null)" = enabled ] || fail enabled "$u is not enabled"
   done
@@ -488,14 +489,15 @@ check_udev_devices() {
     syspath="$("$REPO/node_modules/.bin/bun" "$REPO/deploy/dev/fakeSysfs.ts" "$REPO/deploy/udev/fixtures/$fixture.udev" "$MERGED$tree")"
     output="$(inside unshare -m sh -c "mount --bind $tree /sys && SYSTEMD_DEVICE_VERIFY_SYSFS=0 udevadm test --action=add $syspath" 2>&1 || true)"
     rm -rf "${MERGED:?}$tree"
-    links="$(echo "$output" | sed -n 's/^DEVLINKS=//p')"
-    mm="$(echo "$output" | sed -n 's/^ID_MM_DEVICE_IGNORE=//p')"
+    # systemd 252 prints the properties flush left, 257 indents them under "Properties:".
+    links="$(echo "$output" | sed -n 's/^[[:space:]]*DEVLINKS=//p')"
+    mm="$(echo "$output" | sed -n 's/^[[:space:]]*ID_MM_DEVICE_IGNORE=//p')"
     got_name="-"
     for name in gsm-modem receipt-printer; do
       if [[ " $links " == *" /dev/$name "* ]]; then got_name="$name"; fi
     done
     got_mm="${mm:--}"
-    if ! echo "$output" | grep -q "^DEVPATH="; then
+    if ! echo "$output" | grep -q "^[[:space:]]*DEVPATH="; then
       bad+="$fixture: udevadm test did not run ($(echo "$output" | tail -n 2 | tr '\n' ' ')); "
     elif [ "$got_name" != "$want_name" ] || [ "$got_mm" != "$want_mm" ]; then
       bad+="$fixture: got $got_name/mm=$got_mm, want $want_name/mm=$want_mm; "
