@@ -89,6 +89,19 @@ export function backupTo(sqlite: Database, target: string): void {
 
 type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+/** `build(db)` made once per database handle and kept with it (for prepared statements). */
+export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) {
+      value = build(db);
+      made.set(db, value);
+    }
+    return value;
+  };
+}
+
 /**
  * A raw statement on drizzle's own connection (so it runs inside the caller's transaction), for
  * the hot paths that skip drizzle's query building and row mapping: the register append and

@@ -41,6 +41,12 @@ export function csvRecords(text: string): Array<Record<string, string>> {
   return rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, (r[i] ?? "").trim()])));
 }
 
+/** RFC 4180 CSV with a header row of `columns` (UTF-8, CRLF line ends), one line per item. */
+export function csvTable<T>(columns: ReadonlyArray<keyof T & string>, items: readonly T[]): string {
+  const lines = [columns.join(","), ...items.map((item) => columns.map((c) => csvCell(item[c])).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
+}
+
 /** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 

@@ -6,7 +6,7 @@
  * reveals which part was wrong, or who owns the flat. The code is checked off the event loop.
  */
 import { and, count, countDistinct, eq, gt, max, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { type Db, perDatabase } from "../../db/client.ts";
 import { writeCounter } from "../../db/counterWrites.ts";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -85,15 +85,7 @@ function statementsFor(db: Db) {
       .prepare(),
   };
 }
-const prepared = new WeakMap<Db, ReturnType<typeof statementsFor>>();
-function statements(db: Db) {
-  let s = prepared.get(db);
-  if (!s) {
-    s = statementsFor(db);
-    prepared.set(db, s);
-  }
-  return s;
-}
+const statements = perDatabase(statementsFor);
 
 function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failures: number } {
   const { identifyMaxFailures, identifyCooldownMinutes } = deps.config.verification;

@@ -14,16 +14,11 @@ import {
 } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { localMidnight } from "../domain/routing.ts";
-import { csvCell } from "../office/csv.ts";
+import { csvTable } from "../office/csv.ts";
 
-export interface PaperItem {
+/** A letter on the day's paper list: its post details, and why it goes on paper. */
+export interface PaperItem extends LetterPostDetails {
   correspondence_id: string;
-  flat: string;
-  address: string;
-  owners: string[];
-  category: string;
-  subject: string;
-  generated_at: string;
   /** Routing reason (grace_period, no_consent, payment_demand_on_paper, ...) or the delivery failure. */
   reason: string;
   /** "routed" when decided on arrival, "fallback" when an email/SMS failed. */
@@ -146,7 +141,8 @@ export function letterPostDetails(deps: Pick<CoreDeps, "db">, ids: string[]): Ma
   );
 }
 
-const CSV_COLUMNS: Array<keyof PaperItem> = [
+/** The paper CSV's columns, in order (the office hub's list adds `kiosk`). */
+export const PAPER_CSV_COLUMNS = [
   "correspondence_id",
   "flat",
   "address",
@@ -157,10 +153,9 @@ const CSV_COLUMNS: Array<keyof PaperItem> = [
   "reason",
   "source",
   "at",
-];
+] as const satisfies ReadonlyArray<keyof PaperItem>;
 
 /** RFC 4180 CSV with a header row (UTF-8; CRLF line ends). */
 export function paperCsv(items: PaperItem[]): string {
-  const lines = [CSV_COLUMNS.join(","), ...items.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(","))];
-  return `${lines.join("\r\n")}\r\n`;
+  return csvTable(PAPER_CSV_COLUMNS, items);
 }

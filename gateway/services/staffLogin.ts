@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, count, eq, gt, lt, max, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { type Db, perDatabase } from "../../db/client.ts";
 import { writeCounter } from "../../db/counterWrites.ts";
 import { staffLoginFailures, staffSessions, staffUsers } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
@@ -79,15 +79,7 @@ function statementsFor(db: Db) {
       .prepare(),
   };
 }
-const prepared = new WeakMap<Db, ReturnType<typeof statementsFor>>();
-function statements(db: Db) {
-  let s = prepared.get(db);
-  if (!s) {
-    s = statementsFor(db);
-    prepared.set(db, s);
-  }
-  return s;
-}
+const statements = perDatabase(statementsFor);
 
 const failuresOf = (row: { n: number; last: string | null } | undefined) => ({
   n: row?.n ?? 0,

@@ -3,8 +3,9 @@
  */
 import { and, asc, eq, gte, lt } from "drizzle-orm";
 import { localMidnight } from "../../gateway/domain/routing.ts";
-import { csvCell } from "../../gateway/office/csv.ts";
+import { csvTable } from "../../gateway/office/csv.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
+import { PAPER_CSV_COLUMNS } from "../../gateway/services/paperList.ts";
 import type { HubDb } from "../db/client.ts";
 import { deliveries } from "../db/schema.ts";
 
@@ -65,22 +66,9 @@ export async function hubPaperList(
 export type HubPaperItem = Awaited<ReturnType<typeof hubPaperList>>[number];
 
 /** The gateway's paper CSV columns (gateway/services/paperList.ts), then the kiosk. */
-const CSV_COLUMNS: Array<keyof HubPaperItem> = [
-  "correspondence_id",
-  "flat",
-  "address",
-  "owners",
-  "category",
-  "subject",
-  "generated_at",
-  "reason",
-  "source",
-  "at",
-  "kiosk",
-];
+const CSV_COLUMNS = [...PAPER_CSV_COLUMNS, "kiosk"] as const;
 
 /** RFC 4180 CSV with a header row (UTF-8, CRLF), the same cells as the kiosk's own paper CSV plus `kiosk`. */
 export function hubPaperCsv(items: HubPaperItem[]): string {
-  const lines = [CSV_COLUMNS.join(","), ...items.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(","))];
-  return `${lines.join("\r\n")}\r\n`;
+  return csvTable(CSV_COLUMNS, items);
 }
