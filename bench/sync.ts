@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +21,7 @@ import { applyEvents, verifyCopy } from "../gateway/office/officeCopy.ts";
 import { startGateway } from "../gateway/runtime.ts";
 import { addOfficeKey } from "../gateway/services/addOfficeKey.ts";
 import { importOwners } from "../gateway/services/importOwners.ts";
+import { freePort } from "../gateway/testing/local.ts";
 import { benchMachine, ratioSummary } from "./machine.ts";
 
 const machine = benchMachine("sync");
@@ -39,17 +39,6 @@ const { ctx } = gateway;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 let child: ChildProcess | undefined;
 let stopped = false;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string): Promise<void> {
   const until = Date.now() + 60_000;

@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +23,7 @@ import { createLogger } from "../gateway/logger.ts";
 import { OfficeClient } from "../gateway/office/client.ts";
 import { startGateway } from "../gateway/runtime.ts";
 import { addOfficeKey } from "../gateway/services/addOfficeKey.ts";
+import { freePort, readDemoOwners } from "../gateway/testing/local.ts";
 import { benchMachine, loadLine } from "./machine.ts";
 
 const machine = benchMachine("wear");
@@ -37,17 +37,6 @@ const ENROLLED_FLATS = 110;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function writeBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/io`, "utf8")
@@ -75,11 +64,11 @@ try {
     clock: new ManualClock("2025-01-10T10:00:00Z"),
     logger: createLogger("silent"),
   });
-  const flats = readFileSync(join(dir, "demo-owners.txt"), "utf8")
-    .split("\n")
-    .map((l) => /^(\S+)\s+.+? m\. \S+\s+(.+?)\s+(\d{4,12})\s*$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ flatCode: m[1], surname: m[2].split(" / ")[0], ownerCode: m[3] }));
+  const flats = readDemoOwners(dir).map((o) => ({
+    flatCode: o.flatCode,
+    surname: o.surnames[0],
+    ownerCode: o.ownerCode,
+  }));
   const owners = setup.ctx.db.all<{ flat: string; owner: string }>(
     "SELECT flat_code AS flat, owner_id AS owner FROM ownership_shares WHERE active = 1 GROUP BY flat_code",
   );

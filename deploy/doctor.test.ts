@@ -16,7 +16,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -25,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client.ts";
 import { VirtualPrinter } from "../drivers/printer/virtual/virtualPrinter.ts";
 import { type Dovecot, startDovecot } from "../gateway/testing/dovecot.ts";
+import { freePort } from "../gateway/testing/local.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const BUN = join(REPO, "node_modules/.bin/bun");
@@ -55,15 +55,6 @@ interface TestConfig {
   office?: { url: string; keyId?: string; secret?: string };
 }
 let baseConfig: TestConfig;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function doctor(
   change: (config: TestConfig) => void = () => {},

@@ -18,11 +18,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../gateway/testing/local.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const SOURCE_ITEMS = [
@@ -39,17 +39,6 @@ const SOURCE_ITEMS = [
 let work: string;
 let root: string;
 let port: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A frozen copy of the checkout (sources + built UI), optionally changed. */
 function snapshotSource(name: string, change?: (dir: string) => void): string {

@@ -5,25 +5,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../gateway/testing/local.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const NOBODY = 65534;
 
 const children: ChildProcess[] = [];
 let dir: string | null = null;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 afterAll(async () => {
   for (const child of children) {

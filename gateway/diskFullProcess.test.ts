@@ -7,18 +7,14 @@
  * space is freed, must finish the send and take enrolments again: same process, no restart,
  * nothing that was committed lost, the database intact.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { integrityCheck, openDb, openForeignSqlite } from "../db/client.ts";
-import { systemClock } from "./clock.ts";
-import { enqueueMessages } from "./messaging/outbox.ts";
+import { integrityCheck, openForeignSqlite } from "../db/client.ts";
+import { freePort, queueBulkSend, readDemoOwners, sleep, spawnGateway } from "./testing/local.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const EMAILS = 400;
 const SMS = 8;
 const work = mkdtempSync(join(tmpdir(), "ekor-diskcycle-"));
@@ -26,53 +22,16 @@ const mountPoint = join(work, "disk");
 const dataDir = join(mountPoint, "data");
 const modemDir = join(work, "modem");
 let child: ChildProcess | undefined;
-let output = "";
+let output = () => "";
 let url = "";
 let fillers = 0;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   mkdirSync(mountPoint);
   mkdirSync(modemDir);
   execFileSync("mount", ["-t", "tmpfs", "-o", "size=48m,mode=0700", "tmpfs", mountPoint]);
   mkdirSync(dataDir);
-  const database = openDb(join(dataDir, "gateway.sqlite"));
-  database.db.transaction((tx) => {
-    enqueueMessages(
-      tx,
-      systemClock,
-      Array.from({ length: EMAILS }, (_, i) => ({
-        id: `full-mail-${i}`,
-        channel: "email" as const,
-        kind: "correspondence" as const,
-        recipient: `full${i}@example.com`,
-        subject: `Zawiadomienie ${i}`,
-        text: `Treść zawiadomienia ${i} `.repeat(40),
-      })),
-    );
-    enqueueMessages(
-      tx,
-      systemClock,
-      Array.from({ length: SMS }, (_, i) => ({
-        id: `full-sms-${i}`,
-        channel: "sms" as const,
-        kind: "correspondence" as const,
-        recipient: `+48600${String(2_000_000 + i).slice(1)}`,
-        text: `Przypomnienie o płatności ${i}`,
-      })),
-    );
-  });
-  database.close();
+  queueBulkSend(join(dataDir, "gateway.sqlite"), { prefix: "full", emails: EMAILS, sms: SMS, repeatText: 40 });
   const port = await freePort();
   const configFile = join(work, "config.json");
   writeFileSync(
@@ -94,20 +53,10 @@ beforeAll(async () => {
       outbox: { leaseSeconds: 2, pollMs: 100 },
     }),
   );
-  child = spawn(BUN, ["gateway/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, CONFIG_FILE: configFile, DATA_DIR: dataDir, OFFICE_PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
+  ({ child, output } = spawnGateway(configFile, dataDir));
   url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output()}`);
     try {
       if ((await fetch(`${url}/healthz`)).status > 0) return;
     } catch {
@@ -115,7 +64,7 @@ beforeAll(async () => {
     }
     await sleep(100);
   }
-  throw new Error(`gateway did not start:\n${output}`);
+  throw new Error(`gateway did not start:\n${output()}`);
 }, 90_000);
 
 afterAll(async () => {
@@ -154,11 +103,8 @@ function outboxCounts(): Record<string, number> {
 
 /** The first flat of the demo owners register the gateway wrote at its first start. */
 function demoFlat(): { flatCode: string; surname: string; ownerCode: string } {
-  for (const line of readFileSync(join(dataDir, "demo-owners.txt"), "utf8").split("\n")) {
-    const m = /^(\S+)\s+.+? m\. \S+\s+(.+?)\s+(\d{4,12})\s*$/.exec(line);
-    if (m) return { flatCode: m[1], surname: m[2].split(" / ")[0], ownerCode: m[3] };
-  }
-  throw new Error("no demo flat");
+  const [first] = readDemoOwners(dataDir);
+  return { flatCode: first.flatCode, surname: first.surnames[0], ownerCode: first.ownerCode };
 }
 const identify = () =>
   fetch(`${url}/api/v1/kiosk/identify`, {
@@ -192,7 +138,7 @@ describe("a data disk that fills during a bulk send", () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("OUT_OF_SERVICE");
     // a while on a full disk: the outbox, gammu-smsd-inject and gammu-smsd all fail to write
     await sleep(6_000);
-    expect(child?.exitCode, output).toBeNull();
+    expect(child?.exitCode, output()).toBeNull();
     expect(child?.signalCode).toBeNull();
     expect((await fetch(`${url}/healthz`)).status).toBe(503);
 
@@ -230,7 +176,7 @@ describe("a data disk that fills during a bulk send", () => {
       gammu.close();
     }
     // the outbox really met the full disk (and said so in its log), it did not just wait
-    const logged = new Set([...output.matchAll(/"msg":"([^"]+)"/g)].map((m) => m[1]));
+    const logged = new Set([...output().matchAll(/"msg":"([^"]+)"/g)].map((m) => m[1]));
     expect([...logged]).toContain("outbox pass failed");
     console.log(
       `full disk cycle: ${sentBefore} emails and ${smsBefore} SMS sent before the disk filled, all ${EMAILS} + ${SMS} after; logged: ${[...logged].join(" | ")}`,

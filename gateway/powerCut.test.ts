@@ -15,9 +15,8 @@
  * CI runs EK_POWER_CUTS=5 (the default); a long run: `EK_POWER_CUTS=100 npx bun --bun vitest
  * run gateway/powerCut.test.ts`.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -25,11 +24,9 @@ import { integrityCheck, openDb, openForeignSqlite } from "../db/client.ts";
 import { systemClock } from "./clock.ts";
 import { validateConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { enqueueMessages } from "./messaging/outbox.ts";
 import { ConsentRegister } from "./services/register.ts";
+import { freePort, queueBulkSend, readDemoOwners, sleep, spawnGateway } from "./testing/local.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const CUTS = Number(process.env.EK_POWER_CUTS ?? 5);
 const EMAILS = 1500;
 const SMS = 200;
@@ -43,17 +40,6 @@ afterAll(() => {
   // EK_POWER_CUTS_KEEP=1 keeps the copies for a post-mortem
   if (!process.env.EK_POWER_CUTS_KEEP) rmSync(work, { recursive: true, force: true });
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The power cut: the gateway and everything it started (gammu-smsd, an inject in flight) at once. */
 function killGroup(): void {
@@ -91,22 +77,12 @@ function configFor(dataDir: string, port: number): string {
 
 async function startGateway(dataDir: string): Promise<string> {
   const port = await freePort();
-  let output = "";
-  child = spawn(BUN, ["gateway/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, CONFIG_FILE: configFor(dataDir, port), DATA_DIR: dataDir, OFFICE_PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: the cut takes gammu-smsd with it
-  });
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
+  const started = spawnGateway(configFor(dataDir, port), dataDir, { detached: true });
+  child = started.child;
+  const output = started.output;
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`the gateway did not start from ${dataDir}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the gateway did not start from ${dataDir}:\n${output()}`);
     try {
       const health = (await (await fetch(`${url}/healthz`)).json()) as { parts: Record<string, { status: string }> };
       if (health.parts.db.status === "ok" && health.parts.register.status === "ok") return url;
@@ -116,7 +92,7 @@ async function startGateway(dataDir: string): Promise<string> {
     }
     await sleep(100);
   }
-  throw new Error(`the gateway did not answer within 60 s:\n${output}`);
+  throw new Error(`the gateway did not answer within 60 s:\n${output()}`);
 }
 
 interface Flat {
@@ -126,11 +102,7 @@ interface Flat {
 }
 
 function demoFlats(dataDir: string): Flat[] {
-  return readFileSync(join(dataDir, "demo-owners.txt"), "utf8")
-    .split("\n")
-    .map((line) => /^(\S+)\s+.+? m\. \S+\s+(.+?)\s+(\d{4,12})\s*$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ flatCode: m[1], surname: m[2].split(" / ")[0], code: m[3] }));
+  return readDemoOwners(dataDir).map((o) => ({ flatCode: o.flatCode, surname: o.surnames[0], code: o.ownerCode }));
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the gateway, read field by field
@@ -269,33 +241,7 @@ describe("a power cut during enrolments and a bulk send", () => {
       let dataDir = join(work, "run-0");
       mkdirSync(dataDir);
       // the bulk send is committed before the first start (as an office push would be)
-      const database = openDb(join(dataDir, "gateway.sqlite"));
-      database.db.transaction((tx) => {
-        enqueueMessages(
-          tx,
-          systemClock,
-          Array.from({ length: EMAILS }, (_, i) => ({
-            id: `bulk-mail-${i}`,
-            channel: "email" as const,
-            kind: "correspondence" as const,
-            recipient: `bulk${i}@example.com`,
-            subject: `Zawiadomienie ${i}`,
-            text: `Treść zawiadomienia ${i}`,
-          })),
-        );
-        enqueueMessages(
-          tx,
-          systemClock,
-          Array.from({ length: SMS }, (_, i) => ({
-            id: `bulk-sms-${i}`,
-            channel: "sms" as const,
-            kind: "correspondence" as const,
-            recipient: `+48600${String(1_000_000 + i).slice(1)}`,
-            text: `Przypomnienie o płatności ${i}`,
-          })),
-        );
-      });
-      database.close();
+      queueBulkSend(join(dataDir, "gateway.sqlite"), { prefix: "bulk", emails: EMAILS, sms: SMS });
 
       const acknowledged: Acknowledged[] = [];
       const seen = { events: 0, injected: 0, interruptedMoves: 0, emailsSent: 0 };
