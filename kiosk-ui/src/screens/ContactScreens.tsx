@@ -6,6 +6,7 @@ import { Display } from "../components/Display.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { EMAIL_CHIPS, Keyboard } from "../components/Keyboard.tsx";
 import { Keypad } from "../components/Keypad.tsx";
+import split from "../components/KeypadSplit.module.css";
 import { ValidationMessage } from "../components/ValidationMessage.tsx";
 import { type MessageKey, t } from "../i18n/index.ts";
 import {
@@ -253,8 +254,8 @@ export function MobileScreen() {
         )
       }
     >
-      <div class={s.split}>
-        <div class={s.side}>
+      <div class={split.layout}>
+        <div class={split.side}>
           {editingPrefix ? (
             <Display label={t("mobile.prefix")} value={mobilePrefix.value} mono />
           ) : (

@@ -5,6 +5,7 @@ import { Display } from "../components/Display.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { Keyboard } from "../components/Keyboard.tsx";
 import { Keypad } from "../components/Keypad.tsx";
+import split from "../components/KeypadSplit.module.css";
 import { ValidationMessage } from "../components/ValidationMessage.tsx";
 import { t } from "../i18n/index.ts";
 import { back, go } from "../models/flow.ts";
@@ -149,8 +150,8 @@ export function OwnerCodeScreen() {
         )
       }
     >
-      <div class={s.split}>
-        <div class={s.side}>
+      <div class={split.layout}>
+        <div class={split.side}>
           <FlatLine />
           <p>{t("identify.ownerCode.hint", { digits: length })}</p>
           <Display

@@ -4,6 +4,7 @@ import { Button } from "../components/Button.tsx";
 import { Display } from "../components/Display.tsx";
 import { Frame } from "../components/Frame.tsx";
 import { Keypad } from "../components/Keypad.tsx";
+import split from "../components/KeypadSplit.module.css";
 import { ValidationMessage } from "../components/ValidationMessage.tsx";
 import { t } from "../i18n/index.ts";
 import { groupDigits } from "../models/contacts.ts";
@@ -83,8 +84,8 @@ export function VerifyScreen() {
         </Button>
       }
     >
-      <div class={s.split}>
-        <div class={s.side}>
+      <div class={split.layout}>
+        <div class={split.side}>
           <p class={s.sent} data-testid="verify-target">
             {sending
               ? t("verify.sending")
