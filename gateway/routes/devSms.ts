@@ -9,10 +9,8 @@ import * as z from "zod";
 import type { SmsSimulator } from "../../drivers/modem/simulator.ts";
 import type { GatewayContext } from "../context.ts";
 import { checkMobile } from "../domain/contacts.ts";
+import { escapeHtml, messageListPage } from "./devPage.ts";
 import { validate } from "./validate.ts";
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const STATE_PL: Record<string, string> = {
   sent: "wysłany",
@@ -41,29 +39,23 @@ export function devSmsRoutes(ctx: GatewayContext, simulator: SmsSimulator) {
     })
     .get("/dev/sms", (c) => {
       const list = simulator.sent().reverse();
-      const items = list
-        .map(
-          (m) => `<article>
+      const items = list.map(
+        (m) => `<article>
 <p class="meta">Do: <b>${escapeHtml(m.to)}</b> · ${escapeHtml(m.at)} · ${escapeHtml(STATE_PL[m.status.state] ?? m.status.state)} · ${m.unicode ? "UCS-2" : "GSM-7"}</p>
 <pre>${escapeHtml(m.text)}</pre>
 </article>`,
-        )
-        .join("\n");
-      return c.html(`<!doctype html>
-<html lang="pl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>SMS testowe (${list.length})</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:50em;margin:0 auto;padding:1em;line-height:1.4}
-article{border:1px solid #ccc;border-radius:6px;padding:0 1em;margin:1em 0}
-pre{white-space:pre-wrap;font-family:inherit;background:#f6f6f6;padding:.5em}
-.meta{color:#555;font-size:.9em}
-</style></head><body>
-<h1>SMS testowe – ${list.length} wiad.</h1><p><a href="/dev/clock">Zegar demo: przesuń czas do przodu</a></p>
-<p class="meta">Symulator modemu GSM (tryb demo). Najnowsze na górze. JSON: <a href="/dev/sms.json">/dev/sms.json</a>.
+      );
+      return c.html(
+        messageListPage({
+          heading: "SMS testowe",
+          count: list.length,
+          intro: `<p class="meta">Symulator modemu GSM (tryb demo). Najnowsze na górze. JSON: <a href="/dev/sms.json">/dev/sms.json</a>.
 Numery kończące się na 000 nie odbierają (raport: niedoręczony), na 999 – raport nie przychodzi.
-Odpowiedź mieszkańca: <code>POST /dev/sms/incoming {"from":"+48…","text":"STOP"}</code>.</p>
-${items || "<p>Nic jeszcze nie wysłano.</p>"}
-</body></html>`);
+Odpowiedź mieszkańca: <code>POST /dev/sms/incoming {"from":"+48…","text":"STOP"}</code>.</p>`,
+          items,
+          empty: "Nic jeszcze nie wysłano.",
+        }),
+      );
     })
     .post("/dev/sms/incoming", validate("json", incomingBody), async (c) => {
       const { from, text } = c.req.valid("json");
