@@ -415,6 +415,10 @@ export const configSchema = z.object({
       pushTimeoutMs: z.coerce.number().int().min(100).default(30_000),
       /** An idle stream asks the office for its head this often (an empty batch), so an office that lost its data is refilled without waiting for a new event. */
       pushHeadCheckMs: z.coerce.number().int().min(10).default(60_000),
+      /**
+       * A letter's paper delivery change carries the flat's address and its owners' names, so the office's hub can list it for posting. Off: only the flat, category, subject and date; names and addresses stay at the kiosk (its own paper list).
+       */
+      pushLetterDetails: z.boolean().default(true),
     })
     .prefault({}),
   /** The periodic pruning of tables that grow with use (see gateway/housekeeping.ts). */

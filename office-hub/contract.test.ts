@@ -301,7 +301,7 @@ describe("the hub's paper list", () => {
     const own = paperList(gw.ctx, { date: day });
     expect(own.length).toBe(2);
     expect(list.count).toBe(2);
-    expect(list.items).toEqual(own.map((item) => ({ ...item, kiosk: "KIOSK-A" })));
+    expect(list.items).toEqual(own.map((item) => ({ ...item, kiosk: "KIOSK-A", details_held_at_kiosk: false })));
     for (const item of list.items) {
       expect(item.address).toMatch(/ m\. /);
       expect(item.owners.length).toBeGreaterThan(0);

@@ -174,11 +174,16 @@ export const HubPaperItem = named(
     flat: z.string().nullable(),
     address: z.string().nullable(),
     owners: z.array(z.string()).describe("The flat's owners' names, as the kiosk held them"),
+    details_held_at_kiosk: z
+      .boolean()
+      .describe(
+        "True when the kiosk did not send the address and owners (its office.pushLetterDetails is off, or its gateway predates them): they are on the kiosk's own paper list",
+      ),
     category: z.string().nullable(),
     subject: z.string().nullable(),
     generated_at: z.string().nullable(),
   }).describe(
-    "A letter to print and post. flat, address, owners, category, subject and generated_at come with the kiosk's paper delivery change; null (owners empty) only from a kiosk whose gateway does not send them yet.",
+    "A letter to print and post. flat, address, owners, category, subject and generated_at come with the kiosk's paper delivery change; address null and owners empty when the kiosk keeps them (details_held_at_kiosk), all of them null from a kiosk whose gateway does not send them yet.",
   ),
 );
 

@@ -209,11 +209,15 @@ export class OfficePush {
     const paperIds = page.changes
       .filter((c) => c.status === "paper" && c.correspondence_id)
       .map((c) => c.correspondence_id!);
+    // With office.pushLetterDetails off, names and addresses stay at the kiosk: the heading goes alone.
     const letters = paperIds.length > 0 ? letterPostDetails(this.deps, paperIds) : new Map();
+    const withNames = this.deps.config.office.pushLetterDetails;
     const body: DeliveriesPushBody = {
       changes: page.changes.map((c) => {
-        const letter = c.status === "paper" && c.correspondence_id ? letters.get(c.correspondence_id) : undefined;
-        return letter ? { ...c, letter } : c;
+        const found = c.status === "paper" && c.correspondence_id ? letters.get(c.correspondence_id) : undefined;
+        if (!found) return c;
+        const { address: _address, owners: _owners, ...heading } = found;
+        return { ...c, letter: withNames ? found : heading };
       }),
     };
     const { answer } = await this.post("deliveries", JSON.stringify(body));

@@ -75,8 +75,13 @@ export const deliveryChangeSchema = z.object({
   letter: z
     .object({
       flat: z.string(),
-      address: z.string().describe("The flat's postal address as the kiosk holds it (building, staircase, flat, city)"),
-      owners: z.array(z.string()).describe("The flat's active owners' names"),
+      address: z
+        .string()
+        .optional()
+        .describe(
+          "The flat's postal address as the kiosk holds it (building, staircase, flat, city); absent when the kiosk keeps names and addresses to itself (office.pushLetterDetails false)",
+        ),
+      owners: z.array(z.string()).optional().describe("The flat's active owners' names; absent with the address"),
       category: z.string(),
       subject: z.string(),
       generated_at: z.string(),

@@ -1,17 +1,12 @@
 /**
  * What must go by post for one (local) day: letters routed to paper when they arrived, and
  * electronic messages that fell back to paper that day, each with its reason and the address.
+ * The list is read from the paper delivery changes alone: every move of a letter to paper writes
+ * one in the same transaction (routeCorrespondence, recordDelivery: a failure, a bounce, an
+ * expiry), and these are what the push sends, so an office hub lists the same letters.
  */
-import { and, eq, gte, inArray, lt } from "drizzle-orm";
-import {
-  buildings,
-  correspondence,
-  deliveries,
-  flats,
-  outbox,
-  owners,
-  ownershipShares,
-} from "../../db/schema/index.ts";
+import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { buildings, correspondence, deliveries, flats, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { localMidnight } from "../domain/routing.ts";
 import { csvTable } from "../office/csv.ts";
@@ -35,6 +30,7 @@ export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: 
     .select()
     .from(deliveries)
     .where(and(eq(deliveries.status, "paper"), gte(deliveries.at, from), lt(deliveries.at, to)))
+    .orderBy(asc(deliveries.seq))
     .all();
   for (const r of rows) {
     if (!r.correspondenceId || found.has(r.correspondenceId)) continue;
@@ -43,19 +39,6 @@ export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: 
       reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
       source: routed ? "routed" : "fallback",
       at: r.at,
-    });
-  }
-  // Messages the workers moved to paper without a delivery row still belong on the list.
-  for (const r of deps.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.status, "paper"), gte(outbox.updatedAt, from), lt(outbox.updatedAt, to)))
-    .all()) {
-    if (!r.correspondenceId || found.has(r.correspondenceId)) continue;
-    found.set(r.correspondenceId, {
-      reason: `${r.channel}_failed${r.lastError ? `: ${r.lastError}` : ""}`,
-      source: "fallback",
-      at: r.updatedAt,
     });
   }
   const ids = [...found.keys()];

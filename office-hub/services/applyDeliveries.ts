@@ -58,7 +58,8 @@ export async function applyDeliveries(
           status: c.status,
           reason: c.reason,
           at: c.at,
-          letter: c.letter ?? null,
+          // A JSON object in the jsonb column (drizzle's own jsonb mapping under bun-sql stores a JSON string).
+          letter: c.letter ? sql`${JSON.stringify(c.letter)}::text::jsonb` : null,
         })),
       );
     }

@@ -1,7 +1,7 @@
 /**
  * The paper list of one local day across a cooperative's kiosks (JSON items, or CSV for mail merge).
  */
-import { and, asc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, lt } from "drizzle-orm";
 import { localMidnight } from "../../gateway/domain/routing.ts";
 import { csvTable } from "../../gateway/office/csv.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
@@ -10,9 +10,13 @@ import type { HubDb } from "../db/client.ts";
 import { deliveries } from "../db/schema.ts";
 
 /**
- * Letters that go by post on one local day, across the cooperative's kiosks: routed to paper on
- * arrival, or fallen back to paper after an email/SMS failed, with the flat's address and owners'
- * names as the kiosk sent them with the change (personal data: the signed office API only).
+ * Letters that go by post on one local day, across the cooperative's kiosks: the union of the
+ * kiosks' own paper lists (gateway/services/paperList.ts, read from the same paper delivery
+ * changes by the same rules: letters of the office's correspondence only, each once per kiosk, the
+ * kiosk's first paper change of it that day). The flat's address and owners' names are as the
+ * kiosk sent them with the change (personal data: the signed office API only); a kiosk that keeps
+ * them (office.pushLetterDetails off, or a gateway that predates them) leaves them empty and the
+ * item says `details_held_at_kiosk`.
  */
 export async function hubPaperList(
   deps: { db: HubDb; timezone: string },
@@ -28,25 +32,27 @@ export async function hubPaperList(
       and(
         eq(deliveries.cooperativeId, input.cooperativeId),
         eq(deliveries.status, "paper"),
+        isNotNull(deliveries.correspondenceId),
         gte(deliveries.at, from),
         lt(deliveries.at, to),
       ),
     )
-    .orderBy(asc(deliveries.at), asc(deliveries.coopSeq));
+    .orderBy(asc(deliveries.kioskId), asc(deliveries.seq));
   const seen = new Set<string>();
   const items = [];
   for (const r of rows) {
-    const id = r.correspondenceId ?? r.messageId;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const routed = r.messageId === `corr:${r.correspondenceId}:paper`;
+    const id = r.correspondenceId as string;
+    if (seen.has(`${r.kioskId}\n${id}`)) continue;
+    seen.add(`${r.kioskId}\n${id}`);
+    const routed = r.messageId === `corr:${id}:paper`;
     const letter = r.letter as DeliveriesPushBody["changes"][number]["letter"] | null;
     items.push({
-      correspondence_id: r.correspondenceId ?? r.messageId,
+      correspondence_id: id,
       kiosk: r.kioskId,
       flat: letter?.flat ?? null,
       address: letter?.address ?? null,
       owners: letter?.owners ?? [],
+      details_held_at_kiosk: letter?.address === undefined,
       category: letter?.category ?? null,
       subject: letter?.subject ?? null,
       generated_at: letter?.generated_at ?? null,

@@ -19,7 +19,8 @@ export async function storeKioskKeys(
           input.keys.map((k) => ({
             kioskId: input.kioskId,
             kid: k.kid,
-            jwk: k,
+            // A JSON object in the jsonb column (drizzle's own jsonb mapping under bun-sql stores a JSON string).
+            jwk: sql`${JSON.stringify(k)}::text::jsonb`,
             createdAt: k.created_at ?? null,
             retiredAt: k.retired_at ?? null,
           })),
