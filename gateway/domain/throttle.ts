@@ -17,3 +17,24 @@ export function delayAfter(failures: number, limits: ThrottleLimits): number {
 export function waitMs(failures: number, lastFailureAt: number, now: number, limits: ThrottleLimits): number {
   return Math.max(0, lastFailureAt + delayAfter(failures, limits) - now);
 }
+
+/**
+ * The failures that count against a flat or a user: those since the last success (a success,
+ * or a staff unlock recorded as one, starts the count again), with when the last of them was.
+ * `attempts` oldest first.
+ */
+export function failuresSinceSuccess(attempts: Iterable<{ success: boolean | number; at: string }>): {
+  failures: number;
+  lastFailureAt: number;
+} {
+  let failures = 0;
+  let lastFailureAt = 0;
+  for (const attempt of attempts) {
+    if (attempt.success) failures = 0;
+    else {
+      failures++;
+      lastFailureAt = Math.max(lastFailureAt, Date.parse(attempt.at));
+    }
+  }
+  return { failures, lastFailureAt };
+}

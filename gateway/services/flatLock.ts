@@ -6,6 +6,7 @@
 import { and, asc, eq, gt, like } from "drizzle-orm";
 import { identifyAttempts } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
+import { failuresSinceSuccess } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
 
 export interface FlatLock {
@@ -30,15 +31,7 @@ export function flatLock(deps: Pick<CoreDeps, "db" | "clock" | "config">, flatCo
     .where(and(eq(identifyAttempts.flatCode, flatCode), gt(identifyAttempts.at, windowStart)))
     .orderBy(asc(identifyAttempts.id))
     .all();
-  let failures = 0;
-  let lastFailure = 0;
-  for (const attempt of recent) {
-    if (attempt.success) failures = 0;
-    else {
-      failures++;
-      lastFailure = Math.max(lastFailure, Date.parse(attempt.at));
-    }
-  }
+  const { failures, lastFailureAt: lastFailure } = failuresSinceSuccess(recent);
   const locked = failures >= identifyMaxFailures;
   const unlocks = deps.db
     .select({ client: identifyAttempts.client, at: identifyAttempts.at })

@@ -5,13 +5,13 @@
  * together; failures on several flats from one client alert the office. The answer never
  * reveals which part was wrong, or who owns the flat. The code is checked off the event loop.
  */
-import { and, count, countDistinct, eq, gt, max, sql } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, gt, max, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../../db/client.ts";
 import { writeCounter } from "../../db/counterWrites.ts";
 import { flats, identifyAttempts, owners, ownershipShares } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { surnameKey } from "../domain/eligibility.ts";
-import { delayAfter, type ThrottleLimits, waitMs } from "../domain/throttle.ts";
+import { delayAfter, failuresSinceSuccess, type ThrottleLimits, waitMs } from "../domain/throttle.ts";
 import { KioskError } from "../errors.ts";
 import type { HashPool } from "../hashing.ts";
 import type { RefusalMemo } from "../refusals.ts";
@@ -56,6 +56,7 @@ function statementsFor(db: Db) {
       .where(
         and(eq(identifyAttempts.flatCode, sql.placeholder("flat")), gt(identifyAttempts.at, sql.placeholder("since"))),
       )
+      .orderBy(asc(identifyAttempts.id))
       .prepare(),
     flat: db
       .select()
@@ -91,15 +92,7 @@ function flatCooldown(deps: IdentifyDeps, flatCode: string, now: Date): { failur
   const { identifyMaxFailures, identifyCooldownMinutes } = deps.config.verification;
   const windowStart = new Date(now.getTime() - identifyCooldownMinutes * 60_000).toISOString();
   const recent = statements(deps.db).flatAttempts.all({ flat: flatCode, since: windowStart });
-  let failures = 0;
-  let lastFailure = 0;
-  for (const attempt of recent) {
-    if (attempt.success) failures = 0;
-    else {
-      failures++;
-      lastFailure = Math.max(lastFailure, Date.parse(attempt.at));
-    }
-  }
+  const { failures, lastFailureAt: lastFailure } = failuresSinceSuccess(recent);
   // Guesses for this flat still being checked count as failures: a parallel burst gets no more.
   const inFlight = deps.hashing.pending(flatKey(flatCode));
   if (failures + inFlight >= identifyMaxFailures) {
