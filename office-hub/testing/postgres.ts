@@ -49,8 +49,11 @@ function reachableTempRoot(): string {
   throw new Error(`the postgres user can write to none of ${tmpdir()}, /var/tmp, /dev/shm`);
 }
 
-/** Starts a private server; `options.fsync` off makes tests faster (the bench keeps it on). */
-export async function startTestPostgres(options: { fsync?: boolean } = {}): Promise<TestPostgres> {
+/**
+ * Starts a private server; `options.fsync` off makes tests faster (the bench keeps it on).
+ * `options.settings` adds server settings, e.g. ["shared_preload_libraries=pg_stat_statements"].
+ */
+export async function startTestPostgres(options: { fsync?: boolean; settings?: string[] } = {}): Promise<TestPostgres> {
   if (!existsSync(join(POSTGRES_BIN, "initdb"))) {
     throw new Error(
       `PostgreSQL binaries not found in ${POSTGRES_BIN}: install postgresql (deploy/dev/test-prereqs.sh)`,
@@ -82,6 +85,7 @@ export async function startTestPostgres(options: { fsync?: boolean } = {}): Prom
     `-c unix_socket_directories=${dir}`,
     `-c fsync=${options.fsync === false ? "off" : "on"}`,
     "-c max_connections=200",
+    ...(options.settings ?? []).map((setting) => `-c ${setting}`),
   ].join(" ");
   const start = asPostgres([
     join(POSTGRES_BIN, "pg_ctl"),
