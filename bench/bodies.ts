@@ -9,10 +9,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../gateway/testing/local.ts";
+import { loadLine } from "./machine.ts";
+
+// Memory, not speed: measured on a busy machine too (the peak does not depend on load), but the
+// load is printed before and after like every bench's.
+console.log(`[bodies] before: ${loadLine()}`);
+process.on("exit", () => console.log(`[bodies] after:  ${loadLine()}`));
 
 const ROOT = resolve(process.env.BENCH_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -98,11 +104,7 @@ try {
   const office = /Office API:\s+(\S+)/.exec(output)?.[1]?.replace(/\/office\/v1\/?$/, "") ?? `http://127.0.0.1:${port}`;
   const kiosk = `http://127.0.0.1:${port}`;
   await new Promise((r) => setTimeout(r, 1000));
-  console.log(
-    `gateway ${ROOT}, ${CLIENTS} clients × ${MB} MB, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}`,
-  );
+  console.log(`[bodies] gateway ${ROOT}, ${CLIENTS} clients × ${MB} MB`);
   const pid = child.pid as number;
   await round(pid, "unsigned PUT /office/v1/owners (length)", `${office}/office/v1/owners`, "PUT", false);
   await round(pid, "unsigned PUT /office/v1/owners (chunked)", `${office}/office/v1/owners`, "PUT", true);
