@@ -138,7 +138,8 @@ async function store(
         applied_at: e.appliedAt,
         prev_hash: e.prevHash,
         hash: e.hash,
-        conflict: decided.conflicts.has(e.seq) ? JSON.stringify(decided.conflicts.get(e.seq)) : null,
+        // The object itself: the driver serialises it for the jsonb column once (a JSON string would be stored as a string).
+        conflict: decided.conflicts.get(e.seq) ?? null,
       }));
       // One statement, one round trip: the events (a multi-row insert, as raw batched inserts are
       // written), the kiosk's new head, the flats that changed hands, and the batch's one
