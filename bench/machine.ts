@@ -10,6 +10,7 @@
  * the bench with exit code 3 before it measures anything; with `--force` it runs and every
  * figure carries the tag. The load is printed again when the process exits.
  */
+import { readdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 
 export interface BenchMachine {
@@ -46,4 +47,15 @@ export function ratioSummary(ratios: number[], digits = 2): { median: number; te
     median,
     text: `${median.toFixed(digits)} (rounds ${sorted[0].toFixed(digits)}–${sorted[sorted.length - 1].toFixed(digits)}, n=${sorted.length})`,
   };
+}
+
+/** Modules the benches share, and the runner: not benches themselves. */
+const SHARED = ["run.ts", "machine.ts", "processCpu.ts"];
+
+/** The benches in bench/ (`npm run bench` runs them all), by name, sorted. */
+export function benchNames(dir = new URL(".", import.meta.url).pathname): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !SHARED.includes(f) && !f.endsWith(".test.ts"))
+    .map((f) => f.replace(/\.ts$/, ""))
+    .sort();
 }

@@ -5,16 +5,14 @@
  * A bench that finds the machine busy exits 3 without measuring; that is reported, not failed.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchNames } from "./machine.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const benches = readdirSync(here)
-  .filter((f) => f.endsWith(".ts") && !["run.ts", "machine.ts"].includes(f) && !f.endsWith(".test.ts"))
-  .map((f) => f.replace(/\.ts$/, ""))
+const benches = benchNames()
   .filter((name) => wanted.length === 0 || wanted.includes(name))
   .sort();
 
