@@ -10,6 +10,7 @@ import type { HubDb } from "./db/client.ts";
 import { HubError, type HubErrorCode } from "./errors.ts";
 import { officeRoutes } from "./routes/office.ts";
 import { pushRoutes } from "./routes/push.ts";
+import { HeldFlats } from "./services/flatHolders.ts";
 
 /** Each thrown code's status, from the table the OpenAPI document lists (contract.ts). */
 const status = (code: HubErrorCode) => HUB_ERRORS[code].status;
@@ -29,7 +30,7 @@ export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logge
     }
   });
   app.use("/push/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "kiosk"));
-  app.route("/push/v1", pushRoutes({ db, clock }));
+  app.route("/push/v1", pushRoutes({ db, clock, heldFlats: new HeldFlats() }));
   app.use("/office/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "office"));
   app.route("/office/v1", officeRoutes({ db, clock, graceDays, timezone }));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));

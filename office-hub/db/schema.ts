@@ -8,7 +8,18 @@
  * the events themselves are written once.
  */
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const GENESIS = "0".repeat(64);
 
@@ -18,6 +29,12 @@ export const cooperatives = pgTable("cooperatives", {
   /** Last coop_seq given to a register event / delivery change of this cooperative. */
   eventSeq: bigint("event_seq", { mode: "number" }).notNull().default(0),
   deliverySeq: bigint("delivery_seq", { mode: "number" }).notNull().default(0),
+  /**
+   * Drawn anew whenever a flat moves from one kiosk to another, so a hub process may keep in memory
+   * which flats each kiosk holds while this is unchanged (services/flatHolders.ts). Random, so a
+   * database rebuilt from the kiosks never repeats an old value.
+   */
+  holdersToken: uuid("holders_token").notNull().defaultRandom(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -4,18 +4,16 @@
  */
 import { Hono } from "hono";
 import type * as z from "zod";
-import type { Clock } from "../../gateway/clock.ts";
 import {
   deliveriesPushBodySchema,
   eventsPushBodySchema,
   kioskKeysPushBodySchema,
 } from "../../gateway/office/pushContract.ts";
 import type { HubEnv } from "../auth.ts";
-import type { HubDb } from "../db/client.ts";
 import { HubError } from "../errors.ts";
 import { isEventsPushBody } from "../eventsBody.ts";
 import { applyDeliveries } from "../services/applyDeliveries.ts";
-import { applyEvents } from "../services/applyEvents.ts";
+import { type ApplyEventsDeps, applyEvents } from "../services/applyEvents.ts";
 import { storeKioskKeys } from "../services/storeKioskKeys.ts";
 
 function parseJson(body: Uint8Array): unknown {
@@ -35,7 +33,7 @@ function parse<T extends z.ZodType>(schema: T, json: unknown): z.infer<T> {
   return parsed.data;
 }
 
-export function pushRoutes(deps: { db: HubDb; clock: Clock }) {
+export function pushRoutes(deps: ApplyEventsDeps) {
   const app = new Hono<HubEnv>();
   app.post("/kiosk-keys", async (c) => {
     const { kioskId } = c.get("principal");

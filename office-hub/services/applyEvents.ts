@@ -5,8 +5,9 @@
  * "the later application wins" (flatHolders.ts) and the event carries the decision in `conflict`.
  *
  * This is the hub's hot path, so it speaks SQL to Bun's driver directly (no query building per
- * batch) in four statements: lock the kiosk's row and the batch's flats, read the flats' holders,
- * store everything, and the sequencer's short transaction after the commit.
+ * batch) in four statements: lock the kiosk's row and the batch's flats, read the holders of the
+ * flats the process does not know the kiosk holds (flatHolders.ts), store everything, and the
+ * sequencer's short transaction after the commit.
  */
 import type { Clock } from "../../gateway/clock.ts";
 import {
@@ -18,7 +19,7 @@ import {
 } from "../../gateway/domain/registerEvents.ts";
 import type { EventsPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
-import { APPLICATIONS, decideFlats } from "./flatHolders.ts";
+import { APPLICATIONS, decideFlats, type HeldFlats } from "./flatHolders.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
 
 type PushedEvent = EventsPushBody["events"][number];
@@ -41,22 +42,42 @@ export interface ApplyEventsAnswer {
   problem?: ChainProblem;
 }
 
-type Accepted = PushedEvent & { canonicalPayload: string; appliedAt: string };
+interface Accepted {
+  event: PushedEvent;
+  seq: number;
+  type: string;
+  flatCode: string;
+  canonicalPayload: string;
+  appliedAt: string;
+}
+
+export interface ApplyEventsDeps {
+  db: HubDb;
+  clock: Clock;
+  /** The flats each kiosk is known to hold, shared by the hub process's requests. */
+  heldFlats: HeldFlats;
+}
 
 export async function applyEvents(
-  deps: { db: HubDb; clock: Clock },
+  deps: ApplyEventsDeps,
   input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
 ): Promise<ApplyEventsAnswer> {
-  const answer = await store(deps, input);
-  // Committed: number what is committed now (skipped if another batch's sequencer is at it).
+  const { answer, held } = await store(deps, input);
+  // Committed: remember what the kiosk holds, and number what is committed now (skipped if
+  // another batch's sequencer is at it).
+  if (held) deps.heldFlats.remember(input.kioskId, held.token, held.flats);
   if (answer.applied > 0) await sequenceEvents(deps, { cooperativeId: input.cooperativeId, wait: false });
   return answer;
 }
 
+function chainProblem(kind: ProblemKind, kiosk: string, seq: number, expected: string, found: string): ChainProblem {
+  return { kind, kiosk, seq, expected, found };
+}
+
 async function store(
-  deps: { db: HubDb; clock: Clock },
+  deps: ApplyEventsDeps,
   input: { kioskId: string; cooperativeId: string; events: PushedEvent[] },
-): Promise<ApplyEventsAnswer> {
+): Promise<{ answer: ApplyEventsAnswer; held?: { token: string; flats: string[] } }> {
   const at = deps.clock.now().toISOString();
   const { kioskId, cooperativeId } = input;
   // Every flat the batch applies for is locked (in one order, so two batches cannot deadlock)
@@ -84,38 +105,33 @@ async function store(
     let problem: ChainProblem | undefined;
     const accepted: Accepted[] = [];
     for (const event of input.events) {
-      const named = (kind: ProblemKind, expected: string, found: string): ChainProblem => ({
-        kind,
-        kiosk: kioskId,
-        seq: event.seq,
-        expected,
-        found,
-      });
-      if (event.seq <= head.seq) {
-        const known = stored.get(event.seq) ?? accepted.find((a) => a.seq === event.seq)?.hash;
+      const { seq } = event;
+      if (seq <= head.seq) {
+        const known = stored.get(seq) ?? accepted.find((a) => a.seq === seq)?.event.hash;
         if (known === event.hash) {
           duplicates++;
           continue;
         }
-        problem = named("hash_conflict", `hash ${known ?? "(none stored)"}`, `hash ${event.hash}`);
+        problem = chainProblem("hash_conflict", kioskId, seq, `hash ${known ?? "(none stored)"}`, `hash ${event.hash}`);
         break;
       }
-      if (event.seq > head.seq + 1) {
-        problem = named("gap", `seq ${head.seq + 1}`, `seq ${event.seq}`);
+      if (seq > head.seq + 1) {
+        problem = chainProblem("gap", kioskId, seq, `seq ${head.seq + 1}`, `seq ${seq}`);
         break;
       }
       const canonicalPayload = canonicalJson(event.payload);
       const computed = hashWithCanonicalPayload(event as unknown as UnsealedEvent, canonicalPayload);
       if (computed !== event.hash) {
-        problem = named("bad_hash", `hash ${computed}`, `hash ${event.hash}`);
+        problem = chainProblem("bad_hash", kioskId, seq, `hash ${computed}`, `hash ${event.hash}`);
         break;
       }
       if (event.prevHash !== head.hash) {
-        problem = named("bad_link", `prevHash ${head.hash}`, `prevHash ${event.prevHash}`);
+        problem = chainProblem("bad_link", kioskId, seq, `prevHash ${head.hash}`, `prevHash ${event.prevHash}`);
         break;
       }
-      accepted.push({ ...event, canonicalPayload, appliedAt: effectiveAt(event as never) });
-      head = { seq: event.seq, hash: event.hash };
+      const appliedAt = effectiveAt(event as never);
+      accepted.push({ event, seq, type: event.type, flatCode: event.flatCode, canonicalPayload, appliedAt });
+      head = { seq, hash: event.hash };
     }
     if (problem && problem.kind !== "gap") {
       await tx`
@@ -124,48 +140,65 @@ async function store(
         ON CONFLICT (kiosk_id, seq, kind, found) DO UPDATE
           SET last_at = excluded.last_at, attempts = chain_breaks.attempts + 1`;
     }
-    if (accepted.length > 0) {
-      const decided = await decideFlats(tx, input, accepted);
-      const rows = accepted.map((e) => ({
-        cooperative_id: cooperativeId,
-        kiosk_id: kioskId,
-        seq: e.seq,
-        type: e.type,
-        flat_code: e.flatCode,
-        owner_id: e.ownerId,
-        payload: e.canonicalPayload,
-        occurred_at: e.occurredAt,
-        applied_at: e.appliedAt,
-        prev_hash: e.prevHash,
-        hash: e.hash,
-        // The object itself: the driver serialises it for the jsonb column once (a JSON string would be stored as a string).
-        conflict: decided.conflicts.get(e.seq) ?? null,
-      }));
-      // One statement, one round trip: the events (a multi-row insert, as raw batched inserts are
-      // written), the kiosk's new head, the flats that changed hands, and the batch's one
-      // unnumbered feed range. Its arrival number is drawn now, after the flat locks, and orders
-      // the feed (sequenceEvents.ts numbers it once committed).
-      await tx`
-        WITH stored AS (
-          INSERT INTO register_events ${tx(rows)}
-        ), moved AS (
-          UPDATE kiosks SET head_seq = ${head.seq}, head_hash = ${head.hash}, last_push_at = ${at}
-          WHERE id = ${kioskId}
-        ), held AS (
-          INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id)
-          SELECT ${cooperativeId}, f, ${kioskId}
-          FROM json_array_elements_text(${JSON.stringify(decided.taken)}::text::json) AS f
-          ON CONFLICT (cooperative_id, flat_code) DO UPDATE SET kiosk_id = excluded.kiosk_id
-        )
+    if (accepted.length === 0) return { answer: headAnswer(0, duplicates, head, problem) };
+    const decided = await decideFlats(tx, input, accepted, deps.heldFlats);
+    const rows = accepted.map(({ event: e, canonicalPayload, appliedAt }) => ({
+      cooperative_id: cooperativeId,
+      kiosk_id: kioskId,
+      seq: e.seq,
+      type: e.type,
+      flat_code: e.flatCode,
+      owner_id: e.ownerId,
+      payload: canonicalPayload,
+      occurred_at: e.occurredAt,
+      applied_at: appliedAt,
+      prev_hash: e.prevHash,
+      hash: e.hash,
+      // The object itself: the driver serialises it for the jsonb column once (a JSON string would be stored as a string).
+      conflict: decided.conflicts.get(e.seq) ?? null,
+    }));
+    // One statement, one round trip: the events (a multi-row insert, as raw batched inserts are
+    // written), the kiosk's new head, the flats that changed hands (and the cooperative's new
+    // holders token if one moved from another kiosk), and the batch's one unnumbered feed range.
+    // Its arrival number is drawn now, after the flat locks, and orders the feed
+    // (sequenceEvents.ts numbers it once committed).
+    const [written] = await tx`
+      WITH stored AS (
+        INSERT INTO register_events ${tx(rows)}
+      ), moved AS (
+        UPDATE kiosks SET head_seq = ${head.seq}, head_hash = ${head.hash}, last_push_at = ${at}
+        WHERE id = ${kioskId}
+      ), held AS (
+        INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id)
+        SELECT ${cooperativeId}, f, ${kioskId}
+        FROM json_array_elements_text(${JSON.stringify(decided.taken)}::text::json) AS f
+        ON CONFLICT (cooperative_id, flat_code) DO UPDATE SET kiosk_id = excluded.kiosk_id
+      ), drawn AS (
+        UPDATE cooperatives SET holders_token = gen_random_uuid()
+        WHERE id = ${cooperativeId} AND ${decided.moved}::int > 0
+        RETURNING holders_token::text AS token
+      ), ranged AS (
         INSERT INTO feed_ranges (cooperative_id, kiosk_id, first_seq, last_seq)
-        VALUES (${cooperativeId}, ${kioskId}, ${accepted[0].seq}, ${head.seq})`;
-    }
-    return {
-      applied: accepted.length,
-      duplicates,
-      head_seq: head.seq,
-      head_hash: head.seq === 0 ? GENESIS_HASH : head.hash,
-      ...(problem ? { problem } : {}),
-    };
+        VALUES (${cooperativeId}, ${kioskId}, ${accepted[0].seq}, ${head.seq})
+      )
+      SELECT (SELECT token FROM drawn) AS token`;
+    const answer = headAnswer(accepted.length, duplicates, head, problem);
+    if (decided.held.flats.length === 0) return { answer };
+    return { answer, held: { token: written.token ?? decided.held.token, flats: decided.held.flats } };
   });
+}
+
+function headAnswer(
+  applied: number,
+  duplicates: number,
+  head: { seq: number; hash: string },
+  problem: ChainProblem | undefined,
+): ApplyEventsAnswer {
+  return {
+    applied,
+    duplicates,
+    head_seq: head.seq,
+    head_hash: head.seq === 0 ? GENESIS_HASH : head.hash,
+    ...(problem ? { problem } : {}),
+  };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "cooperatives" ADD COLUMN "holders_token" uuid DEFAULT gen_random_uuid() NOT NULL;
