@@ -84,7 +84,8 @@ async function raw(round: number): Promise<number> {
 async function ours(round: number): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), "ekor-bench-email-"));
   const config = validateConfig({ ...baseConfig, dataDir, outbox: { concurrency: { email: POOL * 4 } } });
-  const database = openDb(join(dataDir, "gateway.sqlite"));
+  // opened as the gateway opens it (gateway/runtime.ts): WAL checkpoints on their own thread
+  const database = openDb(join(dataDir, "gateway.sqlite"), { checkpointThread: true });
   const core = { db: database.db, clock: systemClock, config, logger: createLogger("silent") };
   const worker = new OutboxWorker({ ...core, register: new ConsentRegister(core) });
   const start = performance.now();

@@ -1,10 +1,12 @@
 /**
- * The one place that opens SQLite. bun:sqlite is imported here and in the entry point only.
+ * The one place that opens SQLite. bun:sqlite is imported here and in the entry point only
+ * (the WAL checkpoint thread, db/checkpointThread.ts, opens its connection through here too).
  */
 import { Database } from "bun:sqlite";
 import { closeSync, existsSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { makePrivate, PRIVATE_FILE_MODE, privateDir } from "./privateFiles.ts";
@@ -20,11 +22,27 @@ export interface OpenedDb {
   db: Db;
   /** Raw bun:sqlite handle, for benchmarks, backups and integrity checks. */
   sqlite: Database;
+  /** The WAL checkpoint thread, when it was asked for (`openDb(file, { checkpointThread: true })`). */
+  checkpoints: CheckpointThread | null;
   close(): void;
 }
 
+export interface OpenOptions {
+  /**
+   * Checkpoint the WAL on a thread of its own (db/checkpointThread.ts) instead of inside the
+   * commit that crosses SQLite's 1,000-page threshold on the event loop. The gateway and the
+   * benches use it; short-lived tools and tests do not need the thread.
+   */
+  checkpointThread?: boolean | { everyMs: number };
+}
+
+/** WAL frames the checkpoint thread lets wait before it copies them back (SQLite's default threshold). */
+export const CHECKPOINT_FRAMES = 1000;
+/** The connection's own threshold while the thread runs: only a stalled thread lets the WAL get there. */
+export const FALLBACK_CHECKPOINT_PAGES = 4000;
+
 /** Opens (creating if needed) the database, applies pragmas and runs committed migrations. */
-export function openDb(file: string): OpenedDb {
+export function openDb(file: string, options: OpenOptions = {}): OpenedDb {
   if (file !== ":memory:") createPrivately(file);
   const sqlite = new Database(file, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
@@ -33,12 +51,23 @@ export function openDb(file: string): OpenedDb {
   sqlite.exec("PRAGMA synchronous = FULL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
+  // Savepoint and statement journals in memory: with SQLite's default they spill past 64 KiB into
+  // a temporary file, a write() per page first touched. Every nested drizzle transaction is a
+  // savepoint; the workers' group commit (recordSent) ran 3x slower for it (bench/email.ts). Only
+  // what a rollback to a savepoint needs lives there; a commit's durability is the WAL's.
+  sqlite.exec("PRAGMA temp_store = MEMORY");
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  const thread = options.checkpointThread;
+  const checkpoints =
+    thread && file !== ":memory:" ? new CheckpointThread(file, thread === true ? 100 : thread.everyMs) : null;
+  if (checkpoints) sqlite.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
   return {
     db,
     sqlite,
+    checkpoints,
     close() {
+      checkpoints?.close();
       try {
         sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       } catch {
@@ -46,6 +75,74 @@ export function openDb(file: string): OpenedDb {
       }
       sqlite.close();
     },
+  };
+}
+
+/**
+ * The main side of db/checkpointThread.ts. The thread looks every `everyMs` and checkpoints once
+ * CHECKPOINT_FRAMES wait; `pass()` asks for one now and tells how far the WAL is copied back.
+ */
+export class CheckpointThread {
+  /** The thread's last failure (it goes on trying; the connection's fallback threshold applies meanwhile). */
+  lastError: string | null = null;
+  private readonly worker: Worker;
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
+  private readonly waiting = new Map<number, (reply: { log: number; checkpointed: number }) => void>();
+  private passes = 0;
+  private open = true;
+
+  constructor(file: string, everyMs: number) {
+    this.worker = new Worker(new URL("./checkpointThread.ts", import.meta.url), {
+      workerData: { file, everyMs, frames: CHECKPOINT_FRAMES, closed: this.closed },
+    });
+    this.worker.unref();
+    this.worker.on("message", (msg: { pass: number; log: number; checkpointed: number } | { error: string }) => {
+      if ("error" in msg) this.lastError = msg.error;
+      else this.waiting.get(msg.pass)?.(msg);
+    });
+    this.worker.on("error", (err) => {
+      this.lastError = err.message;
+    });
+  }
+
+  pass(): Promise<{ log: number; checkpointed: number }> {
+    const pass = ++this.passes;
+    return new Promise((resolve) => {
+      this.waiting.set(pass, (reply) => {
+        this.waiting.delete(pass);
+        resolve(reply);
+      });
+      this.worker.postMessage({ pass });
+    });
+  }
+
+  /**
+   * Closes the thread's connection before the opener's (waits for it, at most a second): a
+   * thread ended in the middle of a checkpoint would leave its connection and locks behind.
+   */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.worker.postMessage("stop");
+    Atomics.wait(this.closed, 0, 0, 1000);
+    void this.worker.terminate();
+  }
+}
+
+/** The checkpoint thread's connection (db/checkpointThread.ts): an existing database, never written. */
+export function openCheckpointConnection(file: string): {
+  checkpoint(): { log: number; checkpointed: number };
+  close(): void;
+} {
+  const sqlite = new Database(file, { readwrite: true, create: false, strict: true });
+  sqlite.exec("PRAGMA busy_timeout = 1000");
+  const checkpoint = sqlite.query("PRAGMA wal_checkpoint(PASSIVE)");
+  return {
+    checkpoint() {
+      const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+      return { log: row.log, checkpointed: row.checkpointed };
+    },
+    close: () => sqlite.close(),
   };
 }
 

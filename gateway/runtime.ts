@@ -64,7 +64,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   // The demo's clock can be moved forward (POST /dev/clock); production runs on the given clock.
   const demoClock = config.demo ? new DemoClock(baseClock) : null;
   const clock = demoClock ?? baseClock;
-  const database = openDb(join(config.dataDir, "gateway.sqlite"));
+  // WAL checkpoints run on their own thread, not inside a commit on the event loop (db/checkpointThread.ts)
+  const database = openDb(join(config.dataDir, "gateway.sqlite"), { checkpointThread: true });
   if (!config.demo) {
     try {
       assertNoDemoLeftovers(database.db);

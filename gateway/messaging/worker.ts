@@ -244,9 +244,9 @@ export class OutboxWorker {
 
   private applyResults(deps: PassDeps, now: Date): void {
     const sent: Array<{ messageId: string; externalId?: string }> = [];
+    const at = now.toISOString();
     for (const { row, channel, result } of this.done.splice(0)) {
       const stats = this.lanes.get(channel)?.stats;
-      const at = now.toISOString();
       if (result.outcome === "retry") {
         if (stats) {
           stats.retried++;
@@ -343,13 +343,14 @@ export class OutboxWorker {
       now,
       leaseMs: cfg.outbox.leaseSeconds * 1000,
       exemptOnly: quiet ? { urgentToo: cfg.sms.quietHours.outageExempt } : undefined,
-      exclude: [...lane.buffer.map((r) => r.id), ...lane.inFlight.keys()],
     };
     let room = lane.concurrency * lane.prefetch - lane.buffer.length - lane.inFlight.size;
     if (lane.rate) room = Math.min(room, lane.rate.available(now.getTime()) - lane.buffer.length);
     // Claim in chunks: refill when the buffer is half empty, not after every send.
     if (!reclaim && lane.buffer.length > (lane.concurrency * lane.prefetch) / 2) room = 0;
-    let claimed = claimDue(tx, { ...base, reclaim, limit: room });
+    // Only a reclaim needs the rows held here (their lease may have run out while they waited).
+    const exclude = reclaim && room > 0 ? [...lane.buffer.map((r) => r.id), ...lane.inFlight.keys()] : undefined;
+    let claimed = claimDue(tx, { ...base, reclaim, exclude, limit: room });
     if (room > 0) lane.drained = claimed.length < room;
     if (room <= 0 && this.fresh) {
       // Full or rate-limited: a code still overtakes everything (the resident waits at the kiosk).
