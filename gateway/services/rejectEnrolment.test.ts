@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGES } from "../domain/channelSentences.ts";
 import { prepareSms } from "../messaging/smsEncoding.ts";
-import { rejectionSms } from "../messaging/templates/residentTexts.ts";
+import { rejectionEmail, rejectionSms } from "../messaging/templates/residentTexts.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 import { enrolDirect } from "../testing/office.ts";
 import { listDeliveries } from "./listDeliveries.ts";
+import { PAPER_CSV_COLUMNS, paperCsv, paperList } from "./paperList.ts";
 import { recordDelivery } from "./recordDelivery.ts";
 import { rejectEnrolment } from "./rejectEnrolment.ts";
 
@@ -99,5 +100,72 @@ describe("an office rejection notice", () => {
     const feed = listDeliveries(gw.ctx, { after: 0, limit: 100 }).changes.filter((c) => c.message_id === email);
     expect(feed.map((c) => `${c.channel}:${c.status}`)).toEqual(["email:failed", "paper:paper"]);
     expect(feed[1].reason).toContain("550 5.1.1");
+  });
+
+  it("puts the letter with the reason on the day's paper list, once per rejection, and the office's words for the clerk", () => {
+    const day = gw.clock.now().toISOString().slice(0, 10);
+    // No email: the reason goes by letter. The resident wrote in Ukrainian at the kiosk.
+    const byLetter = enrolDirect(gw, "KEL10-A-6", "O-1", { mobile: "+48600100201", language: "uk" });
+    const letter = rejectEnrolment(gw.ctx, { flat: "KEL10-A-6", seq: byLetter.seq, reason: LONG_REASON });
+    // Its SMS is not sent in time: that SMS moving to paper is no second letter.
+    recordDelivery(gw.ctx, { messageId: letter.notices[0], status: "paper", reason: "expired after 3 attempt(s)" });
+    // With an email that bounces: the reason falls back to a letter.
+    const byEmail = enrolDirect(gw, "KEL10-A-7", "O-1", { email: "nikt@example.pl" });
+    const bounced = rejectEnrolment(gw.ctx, { flat: "KEL10-A-7", seq: byEmail.seq, reason: "Brak tytułu prawnego" });
+    recordDelivery(gw.ctx, { messageId: bounced.notices[0], status: "failed", reason: "550 5.1.1 no such user" });
+    // An email that was delivered needs no letter.
+    const delivered = enrolDirect(gw, "KEL10-A-8", "O-1", { email: "jest@example.pl" });
+    const fine = rejectEnrolment(gw.ctx, { flat: "KEL10-A-8", seq: delivered.seq, reason: "Inny powód" });
+    recordDelivery(gw.ctx, { messageId: fine.notices[0], status: "delivered" });
+
+    const items = paperList(gw.ctx, { date: day }).filter((i) => i.category === "rejection_notice");
+    expect(items.map((i) => i.correspondence_id).sort()).toEqual(
+      [`rejected-${letter.event.seq}`, `rejected-${bounced.event.seq}`].sort(),
+    );
+    const label = (flat: string) => {
+      const row = gw.ctx.database.sqlite
+        .query(
+          "SELECT b.address, b.city, f.staircase, f.number FROM flats f JOIN buildings b ON b.id = f.building_id WHERE f.code = ?",
+        )
+        .get(flat) as { address: string; city: string; staircase: string; number: string };
+      return { flat: `${row.address} kl. ${row.staircase} m. ${row.number}`, post: `${row.address} kl. ${row.staircase} m. ${row.number}, ${row.city}` };
+    };
+    const subject = (flat: string) =>
+      rejectionEmail("pl", {
+        flatLabel: label(flat).flat,
+        enrolledAt: byLetter.occurredAt,
+        reason: "",
+        cooperative: gw.config.cooperative,
+        timezone: gw.config.timezone,
+      }).subject;
+    const first = items.find((i) => i.correspondence_id === `rejected-${letter.event.seq}`)!;
+    expect(first).toMatchObject({
+      flat: "KEL10-A-6",
+      address: label("KEL10-A-6").post,
+      category: "rejection_notice",
+      subject: subject("KEL10-A-6"),
+      generated_at: letter.event.occurredAt,
+      reason: "rejection_reason_by_letter",
+      source: "routed",
+      rejection_reason: LONG_REASON,
+    });
+    expect(first.owners.length).toBeGreaterThan(0);
+    // The letter itself: the office's words in Polish, then the resident's language.
+    expect(first.text).toContain(`Powód: ${LONG_REASON}`);
+    expect(first.text).toContain("Причину (польською) наведено вище.");
+    expect(items.find((i) => i.correspondence_id === `rejected-${bounced.event.seq}`)).toMatchObject({
+      flat: "KEL10-A-7",
+      subject: subject("KEL10-A-7"),
+      generated_at: bounced.event.occurredAt,
+      reason: "email_failed: 550 5.1.1 no such user",
+      source: "fallback",
+      rejection_reason: "Brak tytułu prawnego",
+    });
+    // The CSV keeps its columns: the reason and the text are not in it.
+    const csv = paperCsv(items);
+    expect(csv.split("\r\n")[0]).toBe(PAPER_CSV_COLUMNS.join(","));
+    expect(csv).toContain(`rejected-${letter.event.seq}`);
+    expect(csv).not.toContain("księgi");
+    expect(csv).not.toContain("Brak tytułu");
   });
 });
