@@ -183,7 +183,7 @@ export const HubPaperItem = named(
     subject: z.string().nullable(),
     generated_at: z.string().nullable(),
   }).describe(
-    "A letter to print and post. flat, address, owners, category, subject and generated_at come with the kiosk's paper delivery change; address null and owners empty when the kiosk keeps them (details_held_at_kiosk), all of them null from a kiosk whose gateway does not send them yet.",
+    "A letter to print and post: a letter of the office's correspondence, or the notice of an office rejection (`rejected-<seq>`, category `rejection_notice`). flat, address, owners, category, subject and generated_at come with the kiosk's paper delivery change, and for a rejection notice rejection_reason and letter_text; address null, owners empty and no rejection_reason or letter_text when the kiosk keeps them (details_held_at_kiosk), all of them null from a kiosk whose gateway does not send them yet.",
   ),
 );
 

@@ -1,8 +1,8 @@
 /**
  * The hub's paper list against its kiosks' own paper lists: two real gateways route letters of
  * every kind (no consent, grace period, payment demand, withdrawn, rejected, failing contact,
- * before the electronic start, an email that failed, one that expired, a rejection notice by
- * letter) and push to a hub app on a real PostgreSQL. For each day the hub lists exactly the union
+ * before the electronic start, an email that failed, one that expired, the notice of an office
+ * rejection by letter, and one whose email bounced) and push to a hub app on a real PostgreSQL. For each day the hub lists exactly the union
  * of the kiosks' lists, a re-push doubles nothing, and a kiosk with `office.pushLetterDetails` off
  * sends no names or addresses: the hub says they are held at the kiosk.
  */
@@ -81,7 +81,19 @@ function emailOf(gw: TestGateway, correspondenceId: string): string {
 /** Letters of every kind at one kiosk, on DAY1 (and a few on DAY2), with the ids prefixed by `p`. */
 function lettersOfEveryKind(gw: TestGateway, p: string) {
   const codes = flats(gw);
-  const [none, grace, failedFlat, failingFlat, expiredFlat, withdrawnFlat, rejectedFlat, sentFlat, dayTwo] = codes;
+  const [
+    none,
+    grace,
+    failedFlat,
+    failingFlat,
+    expiredFlat,
+    withdrawnFlat,
+    rejectedFlat,
+    sentFlat,
+    dayTwo,
+    bouncedFlat,
+  ] = codes;
+  expect(bouncedFlat).toBeDefined();
   gw.clock.set(EARLIER);
   for (const flat of [failedFlat, failingFlat, expiredFlat, withdrawnFlat, sentFlat]) {
     // failedFlat and failingFlat share one address: when it fails, both flats' email is failing.
@@ -91,7 +103,18 @@ function lettersOfEveryKind(gw: TestGateway, p: string) {
   gw.clock.set(START);
   enrolDirect(gw, grace, ownerOf(gw, grace), { email: `${p}-grace@example.pl` });
   const rejected = enrolDirect(gw, rejectedFlat, ownerOf(gw, rejectedFlat), { mobile: "+48600100200" });
-  rejectEnrolment(gw.ctx, { flat: rejectedFlat, seq: rejected.seq, reason: "Brak tytułu prawnego" });
+  // No email: the office's reason goes by letter (the resident used English at the kiosk).
+  const byLetter = rejectEnrolment(gw.ctx, { flat: rejectedFlat, seq: rejected.seq, reason: "Brak tytułu prawnego" });
+  // With an email, which bounces below: the reason falls back to a letter.
+  const enrolledByEmail = enrolDirect(gw, bouncedFlat, ownerOf(gw, bouncedFlat), {
+    email: `${p}-rejected@example.pl`,
+    language: "uk",
+  });
+  const byEmail = rejectEnrolment(gw.ctx, {
+    flat: bouncedFlat,
+    seq: enrolledByEmail.seq,
+    reason: "Wnioskodawca nie jest członkiem spółdzielni",
+  });
   gw.ctx.db.transaction((tx) =>
     gw.ctx.register.append(
       tx,
@@ -121,6 +144,11 @@ function lettersOfEveryKind(gw: TestGateway, p: string) {
     reason: "550 5.1.1 no such user",
     contactFailing: true,
   });
+  recordDelivery(gw.ctx, {
+    messageId: `rejected-${byEmail.event.seq}-email`,
+    status: "failed",
+    reason: "550 5.1.1 no such user",
+  });
   // Not sent in time: the worker moves it to paper.
   recordDelivery(gw.ctx, {
     messageId: emailOf(gw, `${p}-expired`),
@@ -137,6 +165,7 @@ function lettersOfEveryKind(gw: TestGateway, p: string) {
     status: "failed",
     reason: "552 mailbox full",
   });
+  return { byLetter: `rejected-${byLetter.event.seq}`, byEmail: `rejected-${byEmail.event.seq}` };
 }
 
 /** Until the hub holds every delivery change the kiosk has (its outbox workers may still add some). */
@@ -148,19 +177,31 @@ async function hubHolds(gw: TestGateway, kiosk: string) {
   }, `${kiosk}'s delivery changes at the hub`);
 }
 
-/** The kiosk's own list as the hub should show it: plus the kiosk, names and addresses only when pushed. */
+/**
+ * The kiosk's own list as the hub should show it: plus the kiosk; names, addresses and a rejection
+ * notice's reason and text only when pushed.
+ */
 function asAtHub(items: PaperItem[], kiosk: string, withDetails: boolean) {
-  return items.map((item) => ({
+  return items.map(({ rejection_reason, letter_text, ...item }) => ({
     ...item,
     kiosk,
-    ...(withDetails ? { details_held_at_kiosk: false } : { address: null, owners: [], details_held_at_kiosk: true }),
+    ...(withDetails
+      ? {
+          details_held_at_kiosk: false,
+          ...(rejection_reason === undefined ? {} : { rejection_reason }),
+          ...(letter_text === undefined ? {} : { letter_text }),
+        }
+      : { address: null, owners: [], details_held_at_kiosk: true }),
   }));
 }
+
+const REJECTION_SUBJECT = /^Zgłoszenie do e-Korespondencji nie zostało przyjęte – lokal /;
 
 function byPostingOrder(a: Json, b: Json) {
   return (
     (a.address ?? "\uffff").localeCompare(b.address ?? "\uffff", "pl") ||
-    a.correspondence_id.localeCompare(b.correspondence_id)
+    a.correspondence_id.localeCompare(b.correspondence_id) ||
+    (a.category ?? "").localeCompare(b.category ?? "")
   );
 }
 
@@ -216,7 +257,7 @@ describe("the hub's paper list", () => {
   it("is, for each day, the union of its kiosks' own paper lists, letter for letter and column for column, and a re-push doubles nothing", async () => {
     const A = kiosks["KIOSK-A"];
     const B = kiosks["KIOSK-B"];
-    lettersOfEveryKind(A, "A");
+    const notices = lettersOfEveryKind(A, "A");
     lettersOfEveryKind(B, "B");
     setClocks(`${DAY2}T09:00:00Z`);
     await hubHolds(A, "KIOSK-A");
@@ -236,8 +277,16 @@ describe("the hub's paper list", () => {
         "A-old:routed:before_electronic_start",
         "A-rejected:routed:rejected_by_office",
         "A-withdrawn:routed:withdrawn",
+        `${notices.byLetter}:routed:rejection_reason_by_letter`,
+        `${notices.byEmail}:fallback:email_failed: 550 5.1.1 no such user`,
       ].sort(),
     );
+    // The rejection notices: once each, with the office's words for the clerk.
+    const rejections = own(A, DAY1).filter((i) => i.category === "rejection_notice");
+    expect(rejections.map((i) => i.rejection_reason).sort()).toEqual(
+      ["Brak tytułu prawnego", "Wnioskodawca nie jest członkiem spółdzielni"].sort(),
+    );
+    for (const item of rejections) expect(item.subject).toMatch(REJECTION_SUBJECT);
     expect(
       own(A, DAY2)
         .map((i) => `${i.correspondence_id}:${i.source}`)
@@ -265,20 +314,30 @@ describe("the hub's paper list", () => {
         for (const row of bRows) {
           expect(row[header.indexOf("address")]).toBe("");
           expect(row[header.indexOf("owners")]).toBe("");
-          expect(row[header.indexOf("subject")]).toMatch(/^Pismo B-/);
+          const notice = row[header.indexOf("category")] === "rejection_notice";
+          expect(row[header.indexOf("subject")]).toMatch(notice ? REJECTION_SUBJECT : /^Pismo B-/);
         }
       }
     };
     await check();
 
     // Every stream again from the start: the hub recognises every change and lists nothing twice.
-    const before = (await office.json("GET", "deliveries?limit=1000")).changes.length;
+    // (The kiosks' outbox workers may still add a change meanwhile: the hub then holds it once too.)
+    const lastSeq = (gw: TestGateway) => sql<{ seq: number }>(gw, "SELECT max(seq) AS seq FROM deliveries")[0].seq;
     for (const [kiosk, gw] of Object.entries(kiosks)) {
-      const last = readCursor(gw.ctx.db, DELIVERIES_CURSOR);
       writeCursor(gw.ctx.db, DELIVERIES_CURSOR, 0, gw.clock.now().toISOString());
-      await until(async () => readCursor(gw.ctx.db, DELIVERIES_CURSOR) === last, `${kiosk}'s re-push`);
+      await until(async () => readCursor(gw.ctx.db, DELIVERIES_CURSOR) === lastSeq(gw), `${kiosk}'s re-push`).catch(
+        async (e) => {
+          const parts = (await gw.ctx.health.report()).parts;
+          throw new Error(
+            `${e.message}: cursor ${readCursor(gw.ctx.db, DELIVERIES_CURSOR)} of ${lastSeq(gw)}, ${JSON.stringify(parts)}`,
+          );
+        },
+      );
     }
-    expect((await office.json("GET", "deliveries?limit=1000")).changes.length).toBe(before);
+    await hubHolds(A, "KIOSK-A");
+    await hubHolds(B, "KIOSK-B");
+    expect((await office.json("GET", "deliveries?limit=1000")).changes.length).toBe(lastSeq(A) + lastSeq(B));
     await check();
   }, 60_000);
 
@@ -296,7 +355,10 @@ describe("the hub's paper list", () => {
     for (const item of own) {
       expect(everything).not.toContain(item.address);
       for (const name of item.owners) expect(everything).not.toContain(name);
+      // A rejection notice's reason and text stay at the kiosk too; its heading goes.
+      if (item.rejection_reason) expect(everything).not.toContain(item.rejection_reason);
     }
+    expect(own.filter((i) => i.rejection_reason).length).toBe(2);
     // KIOSK-A sends them (the default), for the same flats of the demo data.
     const fromA = (stored as Array<{ kiosk_id: string; letter: string }>).filter((r) => r.kiosk_id === "KIOSK-A");
     expect(fromA.every((r) => JSON.parse(r.letter).address && JSON.parse(r.letter).owners.length > 0)).toBe(true);
@@ -304,7 +366,11 @@ describe("the hub's paper list", () => {
     for (const item of list.items as Json[]) {
       expect(item.details_held_at_kiosk).toBe(item.kiosk === "KIOSK-B");
       expect(item.flat).toMatch(/\S/);
-      expect(item.subject).toMatch(/^Pismo /);
+      expect(item.subject).toMatch(item.category === "rejection_notice" ? REJECTION_SUBJECT : /^Pismo /);
+      // The office's words for the clerk: only as the kiosk that sends names and addresses sent them.
+      expect(item.rejection_reason !== undefined).toBe(
+        item.category === "rejection_notice" && item.kiosk === "KIOSK-A",
+      );
     }
   });
 });

@@ -194,6 +194,8 @@ export function formatPaperList(list: { date: string; items: PaperItem[] }): str
     lines.push(
       `${i.correspondence_id.padEnd(20)} ${i.address.padEnd(40)} ${i.subject.slice(0, 40).padEnd(40)} ${i.reason}`,
     );
+    // A rejection notice: the clerk writes the office's own reason into the letter.
+    if (i.rejection_reason) lines.push(`${"".padEnd(20)} powód odmowy: ${i.rejection_reason}`);
   }
   return lines.join("\n");
 }

@@ -10,11 +10,12 @@
 import { eq, max } from "drizzle-orm";
 import { registerEvents, syncCursors } from "../../db/schema/index.ts";
 import type { GatewayContext } from "../context.ts";
+import { rejectionNoticeOf } from "../domain/rejectionNotice.ts";
 import type { PartHealth, PartStatus } from "../health.ts";
 import { kioskKeySet } from "../receipts/kioskKey.ts";
 import { listDeliveries } from "../services/listDeliveries.ts";
 import { listRegisterEvents } from "../services/listRegisterEvents.ts";
-import { letterPostDetails } from "../services/paperList.ts";
+import { type LetterPostDetails, letterPostDetails, rejectionNoticePostDetails } from "../services/postDetails.ts";
 import { readCursor, writeCursor } from "./officeCopy.ts";
 import { type DeliveriesPushBody, kioskKeysPushBodySchema, type PushStreamName } from "./pushContract.ts";
 import { postToOffice } from "./pushPost.ts";
@@ -205,18 +206,28 @@ export class OfficePush {
     const cursor = readCursor(this.deps.db, DELIVERIES_CURSOR);
     const page = listDeliveries(this.deps, { after: cursor, limit: this.deps.config.office.pushBatchSize });
     if (page.changes.length === 0 && !this.headCheckDue("deliveries")) return IDLE;
-    // A letter that goes by post carries its address and owners, so an office hub can list it for posting.
+    // A letter that goes by post carries its address and owners, so an office hub can list it for
+    // posting; so does the notice of an office rejection that goes by post, with the office's words.
     const paperIds = page.changes
       .filter((c) => c.status === "paper" && c.correspondence_id)
       .map((c) => c.correspondence_id!);
-    // With office.pushLetterDetails off, names and addresses stay at the kiosk: the heading goes alone.
+    const noticeOf = (c: (typeof page.changes)[number]) =>
+      c.status === "paper" && !c.correspondence_id ? rejectionNoticeOf(c.message_id) : null;
+    const noticeSeqs = page.changes.flatMap((c) => noticeOf(c)?.seq ?? []);
     const letters = paperIds.length > 0 ? letterPostDetails(this.deps, paperIds) : new Map();
+    const notices = noticeSeqs.length > 0 ? rejectionNoticePostDetails(this.deps, noticeSeqs) : new Map();
+    // With office.pushLetterDetails off, names, addresses and the office's words stay at the kiosk: the heading goes alone.
     const withNames = this.deps.config.office.pushLetterDetails;
     const body: DeliveriesPushBody = {
       changes: page.changes.map((c) => {
-        const found = c.status === "paper" && c.correspondence_id ? letters.get(c.correspondence_id) : undefined;
+        const notice = noticeOf(c);
+        const found: LetterPostDetails | undefined = notice
+          ? notices.get(notice.id)
+          : c.status === "paper" && c.correspondence_id
+            ? letters.get(c.correspondence_id)
+            : undefined;
         if (!found) return c;
-        const { address: _address, owners: _owners, ...heading } = found;
+        const { address: _a, owners: _o, rejection_reason: _r, letter_text: _t, ...heading } = found;
         return { ...c, letter: withNames ? found : heading };
       }),
     };

@@ -82,13 +82,25 @@ export const deliveryChangeSchema = z.object({
           "The flat's postal address as the kiosk holds it (building, staircase, flat, city); absent when the kiosk keeps names and addresses to itself (office.pushLetterDetails false)",
         ),
       owners: z.array(z.string()).optional().describe("The flat's active owners' names; absent with the address"),
-      category: z.string(),
+      category: z.string().describe("The letter's category; `rejection_notice` for the notice of an office rejection"),
       subject: z.string(),
-      generated_at: z.string(),
+      generated_at: z.string().describe("When the office generated the letter (a rejection notice: when it rejected)"),
+      rejection_reason: z
+        .string()
+        .optional()
+        .describe(
+          "Only on a rejection notice: the office's own reason (as in its `office_rejected` register event); absent with the address",
+        ),
+      letter_text: z
+        .string()
+        .optional()
+        .describe(
+          "Only on a rejection notice: the letter to print, in Polish, then in the resident's language (English or Ukrainian) when they used it at the kiosk; absent with the address",
+        ),
     })
     .optional()
     .describe(
-      "Only on a change with status `paper` of a letter the kiosk holds: what the office needs to print and post it (the same fields as a paper list item)",
+      "Only on a change with status `paper` of what the kiosk's paper list holds: a letter of the office's correspondence, or the notice of an office rejection that goes by post (message_id `rejected-<seq>-letter`, or `rejected-<seq>-email` after the email failed; correspondence_id null; on the paper list as `rejected-<seq>`). What the office needs to print and post it (the same fields as a paper list item)",
     ),
 });
 

@@ -12,11 +12,11 @@ import { contacts, deliveries, outbox } from "../../db/schema/index.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
 import type { Category, CategoryChannels, ElectronicChannel } from "../domain/categories.ts";
 import { isLetter } from "../domain/categories.ts";
+import { carriesRejectionReason } from "../domain/rejectionNotice.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import { headsUpText } from "../messaging/templates/headsUp.ts";
 import type { ConsentRegister } from "./register.ts";
-import { carriesRejectionReason } from "./rejectEnrolment.ts";
 
 export type DeliveryStatus = "queued" | "sent" | "delivered" | "failed" | "paper";
 

@@ -9,6 +9,7 @@ import type { CoreDeps, DbOrTx } from "../deps.ts";
 import { type Language, languageOf } from "../domain/channelSentences.ts";
 import { addDays } from "../domain/consentState.ts";
 import { type ConsentEvent, effectiveAt } from "../domain/registerEvents.ts";
+import { REJECTION_NOTICE_PREFIX } from "../domain/rejectionNotice.ts";
 import { KioskError } from "../errors.ts";
 import { enqueueMessage } from "../messaging/outbox.ts";
 import { rejectionEmail, rejectionSms } from "../messaging/templates/residentTexts.ts";
@@ -81,18 +82,12 @@ export function rejectEnrolment(
   });
 }
 
-/** Outbox ids of rejection notices: `rejected-<register seq>-<email|sms>`; a letter is `-letter`. */
-export const REJECTION_NOTICE_PREFIX = "rejected-";
-
-/** The email that carries the office's reason: when it fails, the reason must go by letter. */
-export function carriesRejectionReason(row: { id: string; channel: string }): boolean {
-  return row.id.startsWith(REJECTION_NOTICE_PREFIX) && row.channel === "email";
-}
-
 /**
- * The notice: by email with the office's own words when there is an email; by SMS a fixed text
- * that always fits one segment; without email, the reason goes by letter, recorded as a paper
- * delivery so the office sees it in the deliveries feed (and on the paper list).
+ * The notice (ids `rejected-<register seq>-email|sms|letter`, gateway/domain/rejectionNotice.ts):
+ * by email with the office's own words when there is an email; by SMS a fixed text that always
+ * fits one segment; without email, the reason goes by letter, recorded as a paper delivery so the
+ * office sees it in the deliveries feed and on the day's paper list (`rejected-<seq>`, category
+ * `rejection_notice`, gateway/services/paperList.ts), where a failed email's fallback lands too.
  */
 function noticeRejection(
   tx: DbOrTx,

@@ -150,3 +150,30 @@ describe("staff console data", () => {
     expect(last.enrolments).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe("the staff console's paper list", () => {
+  it("lists the letter with the office's reason for a rejected enrolment without email, the reason only in the signed-in JSON", async () => {
+    const { cookie, csrf } = await login();
+    const seq = enrolDirect(gw, "KEL10-A-9", "O0009", { mobile: "+48600100209" }).seq;
+    const reason = "Brak aktu notarialnego w aktach lokalu";
+    const decided = await call("POST", "/office/api/decisions", {
+      cookie,
+      csrf,
+      body: { flat: "KEL10-A-9", seq, reason },
+    });
+    expect(decided.status).toBe(201);
+    const list = await call("GET", "/office/api/paper?date=2026-03-02", { cookie });
+    const item = list.body.items.find((i: { flat: string }) => i.flat === "KEL10-A-9");
+    expect(item).toMatchObject({
+      correspondence_id: `rejected-${decided.body.event.seq}`,
+      category: "rejection_notice",
+      reason: "rejection_reason_by_letter",
+      rejection_reason: reason,
+    });
+    expect(item.letter_text).toContain(`Powód: ${reason}`);
+    const csv = String((await call("GET", "/office/api/paper.csv?date=2026-03-02", { cookie })).body);
+    expect(csv).toContain(`rejected-${decided.body.event.seq},KEL10-A-9,`);
+    expect(csv).not.toContain(reason);
+    expect((await call("GET", "/office/api/paper?date=2026-03-02")).status).toBe(401);
+  });
+});

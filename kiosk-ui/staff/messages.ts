@@ -69,6 +69,7 @@ export const pl = {
     id: "Pismo",
     subject: "Temat",
     reason: "Powód",
+    rejectionReason: "Powód odmowy (wpisać w list)",
   },
   failures: {
     empty: "Brak problemów z doręczeniem w ostatnich 30 dniach.",

@@ -1,7 +1,8 @@
 /**
  * The paper list of one local day across a cooperative's kiosks (JSON items, or CSV for mail merge).
  */
-import { and, asc, eq, gte, isNotNull, lt } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, like, lt, or } from "drizzle-orm";
+import { REJECTION_NOTICE_PREFIX, rejectionNoticeOf } from "../../gateway/domain/rejectionNotice.ts";
 import { localMidnight } from "../../gateway/domain/routing.ts";
 import { csvTable } from "../../gateway/office/csv.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
@@ -12,8 +13,10 @@ import { deliveries } from "../db/schema.ts";
 /**
  * Letters that go by post on one local day, across the cooperative's kiosks: the union of the
  * kiosks' own paper lists (gateway/services/paperList.ts, read from the same paper delivery
- * changes by the same rules: letters of the office's correspondence only, each once per kiosk, the
- * kiosk's first paper change of it that day). The flat's address and owners' names are as the
+ * changes by the same rules: letters of the office's correspondence, and the notices of office
+ * rejections that go by post (`rejected-<seq>`, from the changes of `rejected-<seq>-letter` and of a
+ * failed `rejected-<seq>-email`), each once per kiosk, the kiosk's first paper change of it that
+ * day). The flat's address and owners' names (and a rejection notice's reason and text) are as the
  * kiosk sent them with the change (personal data: the signed office API only); a kiosk that keeps
  * them (office.pushLetterDetails off, or a gateway that predates them) leaves them empty and the
  * item says `details_held_at_kiosk`.
@@ -32,7 +35,7 @@ export async function hubPaperList(
       and(
         eq(deliveries.cooperativeId, input.cooperativeId),
         eq(deliveries.status, "paper"),
-        isNotNull(deliveries.correspondenceId),
+        or(isNotNull(deliveries.correspondenceId), like(deliveries.messageId, `${REJECTION_NOTICE_PREFIX}%`)),
         gte(deliveries.at, from),
         lt(deliveries.at, to),
       ),
@@ -41,10 +44,14 @@ export async function hubPaperList(
   const seen = new Set<string>();
   const items = [];
   for (const r of rows) {
-    const id = r.correspondenceId as string;
-    if (seen.has(`${r.kioskId}\n${id}`)) continue;
-    seen.add(`${r.kioskId}\n${id}`);
-    const routed = r.messageId === `corr:${id}:paper`;
+    // A letter by its correspondence id, or a rejection notice by `rejected-<seq>` (not its SMS).
+    const notice = r.correspondenceId ? null : rejectionNoticeOf(r.messageId);
+    const id = r.correspondenceId ?? notice?.id;
+    if (!id) continue;
+    const key = `${r.kioskId}\n${notice ? "notice" : "letter"}\n${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const routed = notice ? notice.routed : r.messageId === `corr:${id}:paper`;
     const letter = r.letter as DeliveriesPushBody["changes"][number]["letter"] | null;
     items.push({
       correspondence_id: id,
@@ -56,7 +63,11 @@ export async function hubPaperList(
       category: letter?.category ?? null,
       subject: letter?.subject ?? null,
       generated_at: letter?.generated_at ?? null,
-      reason: r.reason ?? (routed ? "routed" : `${r.channel}_failed`),
+      ...(letter?.rejection_reason === undefined ? {} : { rejection_reason: letter.rejection_reason }),
+      ...(letter?.letter_text === undefined ? {} : { letter_text: letter.letter_text }),
+      reason:
+        r.reason ??
+        (notice ? (routed ? "rejection_reason_by_letter" : "email_failed") : routed ? "routed" : `${r.channel}_failed`),
       source: routed ? ("routed" as const) : ("fallback" as const),
       at: r.at,
     });
@@ -65,7 +76,8 @@ export async function hubPaperList(
   return items.sort(
     (a, b) =>
       (a.address ?? "\uffff").localeCompare(b.address ?? "\uffff", "pl") ||
-      a.correspondence_id.localeCompare(b.correspondence_id),
+      a.correspondence_id.localeCompare(b.correspondence_id) ||
+      (a.category ?? "").localeCompare(b.category ?? ""),
   );
 }
 

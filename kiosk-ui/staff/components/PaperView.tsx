@@ -42,11 +42,20 @@ export function PaperView() {
           </thead>
           <tbody>
             {items.map((i) => (
-              <tr key={i.correspondence_id}>
+              <tr key={`${i.category}:${i.correspondence_id}`}>
                 <td>{i.correspondence_id}</td>
                 <td>{i.address}</td>
                 <td>{i.owners.join(", ")}</td>
-                <td>{i.subject}</td>
+                <td>
+                  {i.subject}
+                  {/* A rejection notice: the clerk writes the office's own reason into the letter. */}
+                  {i.rejection_reason && (
+                    <>
+                      <br />
+                      {pl.paper.rejectionReason}: {i.rejection_reason}
+                    </>
+                  )}
+                </td>
                 <td>{i.reason}</td>
               </tr>
             ))}
