@@ -103,6 +103,34 @@ describe("staff console", () => {
     await expect.poll(() => page.locator("main").textContent()).toContain("F-2021-0042");
   });
 
+  it("lists the letter with the office's reason for an enrolment it rejected, the reason under the subject", async () => {
+    const today = new Date().toLocaleDateString("en-CA", { timeZone: "Europe/Warsaw" });
+    // A paper form of today with a mobile number only: a rejection's reason must go by letter.
+    await page.getByRole("button", { name: "Formularz papierowy" }).click();
+    await page.getByLabel("Lokal").fill("KEL10-A-3");
+    await page.getByLabel(/Właściciel/).fill("Krawczyk");
+    await page.getByLabel("Telefon komórkowy").fill("600100233");
+    await page.getByRole("checkbox", { name: "SMS" }).check();
+    await page.getByRole("checkbox", { name: "e-mail" }).uncheck();
+    await page.getByLabel("Data formularza").fill(today);
+    await page.getByLabel("Numer formularza").fill("F-2026-0077");
+    await page.getByRole("button", { name: "Zapisz formularz" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Zapisano formularz dla lokalu");
+
+    await page.getByRole("button", { name: "Rejestr" }).click();
+    await page.getByRole("searchbox").fill("KEL10-A-3");
+    await page.locator("tbody tr").first().getByRole("button", { name: "Historia" }).click();
+    await page.getByLabel("Powód odrzucenia (trafi do mieszkańca)").fill("Brak aktu notarialnego w aktach lokalu");
+    await page.getByRole("button", { name: "Odrzuć zgłoszenie" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Zgłoszenie odrzucone");
+
+    await page.getByRole("button", { name: "Poczta na dziś" }).click();
+    await page.getByText("Powód odmowy (wpisać w list): Brak aktu notarialnego w aktach lokalu").waitFor();
+    const row = page.locator("tbody tr", { hasText: "Brak aktu notarialnego" });
+    expect(await row.textContent()).toMatch(/rejected-\d+.*Zgłoszenie do e-Korespondencji nie zostało przyjęte/);
+    await page.screenshot({ path: join(ARTIFACTS, "staff-paper-rejection-1280x800.png"), fullPage: true });
+  });
+
   it("signs out and the session no longer works", async () => {
     await page.getByRole("button", { name: "Wyloguj" }).click();
     await page.getByRole("button", { name: "Zaloguj" }).waitFor();
