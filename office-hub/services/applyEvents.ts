@@ -19,6 +19,7 @@ import {
 } from "../../gateway/domain/registerEvents.ts";
 import type { EventsPushBody } from "../../gateway/office/pushContract.ts";
 import type { HubDb } from "../db/client.ts";
+import { batchTailParams, EVENT_COLUMNS, storeBatchStatement } from "../db/storeBatch.ts";
 import { APPLICATIONS, decideFlats, type HeldFlats } from "./flatHolders.ts";
 import { sequenceEvents } from "./sequenceEvents.ts";
 
@@ -142,46 +143,36 @@ async function store(
     }
     if (accepted.length === 0) return { answer: headAnswer(0, duplicates, head, problem) };
     const decided = await decideFlats(tx, input, accepted, deps.heldFlats);
-    const rows = accepted.map(({ event: e, canonicalPayload, appliedAt }) => ({
-      cooperative_id: cooperativeId,
-      kiosk_id: kioskId,
-      seq: e.seq,
-      type: e.type,
-      flat_code: e.flatCode,
-      owner_id: e.ownerId,
-      payload: canonicalPayload,
-      occurred_at: e.occurredAt,
-      applied_at: appliedAt,
-      prev_hash: e.prevHash,
-      hash: e.hash,
+    // The rows' 12 values each (EVENT_COLUMNS' order), then the rest of the statement's.
+    const params: unknown[] = new Array(accepted.length * EVENT_COLUMNS.length);
+    let i = 0;
+    for (const { event: e, canonicalPayload, appliedAt } of accepted) {
+      params[i++] = cooperativeId;
+      params[i++] = kioskId;
+      params[i++] = e.seq;
+      params[i++] = e.type;
+      params[i++] = e.flatCode;
+      params[i++] = e.ownerId;
+      params[i++] = canonicalPayload;
+      params[i++] = e.occurredAt;
+      params[i++] = appliedAt;
+      params[i++] = e.prevHash;
+      params[i++] = e.hash;
       // The object itself: the driver serialises it for the jsonb column once (a JSON string would be stored as a string).
-      conflict: decided.conflicts.get(e.seq) ?? null,
-    }));
-    // One statement, one round trip: the events (a multi-row insert, as raw batched inserts are
-    // written), the kiosk's new head, the flats that changed hands (and the cooperative's new
-    // holders token if one moved from another kiosk), and the batch's one unnumbered feed range.
-    // Its arrival number is drawn now, after the flat locks, and orders the feed
-    // (sequenceEvents.ts numbers it once committed).
-    const [written] = await tx`
-      WITH stored AS (
-        INSERT INTO register_events ${tx(rows)}
-      ), moved AS (
-        UPDATE kiosks SET head_seq = ${head.seq}, head_hash = ${head.hash}, last_push_at = ${at}
-        WHERE id = ${kioskId}
-      ), held AS (
-        INSERT INTO flat_winners (cooperative_id, flat_code, kiosk_id)
-        SELECT ${cooperativeId}, f, ${kioskId}
-        FROM json_array_elements_text(${JSON.stringify(decided.taken)}::text::json) AS f
-        ON CONFLICT (cooperative_id, flat_code) DO UPDATE SET kiosk_id = excluded.kiosk_id
-      ), drawn AS (
-        UPDATE cooperatives SET holders_token = gen_random_uuid()
-        WHERE id = ${cooperativeId} AND ${decided.moved}::int > 0
-        RETURNING holders_token::text AS token
-      ), ranged AS (
-        INSERT INTO feed_ranges (cooperative_id, kiosk_id, first_seq, last_seq)
-        VALUES (${cooperativeId}, ${kioskId}, ${accepted[0].seq}, ${head.seq})
-      )
-      SELECT (SELECT token FROM drawn) AS token`;
+      params[i++] = decided.conflicts.get(e.seq) ?? null;
+    }
+    const tail = batchTailParams({
+      headSeq: head.seq,
+      headHash: head.hash,
+      pushedAt: at,
+      kioskId,
+      cooperativeId,
+      takenJson: JSON.stringify(decided.taken),
+      moved: decided.moved,
+      firstSeq: accepted[0].seq,
+    });
+    // One statement, one round trip (db/storeBatch.ts).
+    const [written] = await tx.unsafe(storeBatchStatement(accepted.length), params.concat(tail));
     const answer = headAnswer(accepted.length, duplicates, head, problem);
     if (decided.held.flats.length === 0) return { answer };
     return { answer, held: { token: written.token ?? decided.held.token, flats: decided.held.flats } };

@@ -9,23 +9,21 @@
  * `wait: false` (after a push) skips when another sequencer holds the lock; the next push or
  * the next feed read numbers what it left. `wait: true` (before a feed read) waits for it.
  */
-import { sql } from "drizzle-orm";
 import type { HubDb } from "../db/client.ts";
 
 export async function sequenceEvents(
   deps: { db: HubDb },
   input: { cooperativeId: string; wait: boolean },
 ): Promise<{ numbered: number }> {
-  return deps.db.transaction(async (tx) => {
-    const locked = await tx.execute(
-      input.wait
-        ? sql`SELECT 1 FROM cooperatives WHERE id = ${input.cooperativeId} FOR UPDATE`
-        : sql`SELECT 1 FROM cooperatives WHERE id = ${input.cooperativeId} FOR UPDATE SKIP LOCKED`,
-    );
-    if ((locked as unknown as unknown[]).length === 0) return { numbered: 0 };
+  // Bun's driver directly, as the push path (it runs after every pushed batch).
+  return deps.db.$client.begin(async (tx) => {
+    const locked = input.wait
+      ? await tx`SELECT 1 FROM cooperatives WHERE id = ${input.cooperativeId} FOR UPDATE`
+      : await tx`SELECT 1 FROM cooperatives WHERE id = ${input.cooperativeId} FOR UPDATE SKIP LOCKED`;
+    if (locked.length === 0) return { numbered: 0 };
     // The snapshot of this statement is taken after the lock: every range it sees is committed, and
     // every earlier sequencer's numbers are visible. Nothing to number writes nothing (no flush).
-    const numbered = await tx.execute(sql`
+    const [numbered] = await tx`
       WITH todo AS (
         SELECT kiosk_id, first_seq, last_seq - first_seq + 1 AS n,
           sum(last_seq - first_seq + 1) OVER (ORDER BY arrival) AS upto
@@ -42,7 +40,7 @@ export async function sequenceEvents(
         WHERE r.kiosk_id = todo.kiosk_id AND r.first_seq = todo.first_seq
         RETURNING todo.n
       )
-      SELECT coalesce(sum(n), 0)::int AS n FROM done`);
-    return { numbered: (numbered as unknown as Array<{ n: number }>)[0].n };
+      SELECT coalesce(sum(n), 0)::int AS n FROM done`;
+    return { numbered: numbered.n as number };
   });
 }
