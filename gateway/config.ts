@@ -416,7 +416,7 @@ export const configSchema = z.object({
       /** An idle stream asks the office for its head this often (an empty batch), so an office that lost its data is refilled without waiting for a new event. */
       pushHeadCheckMs: z.coerce.number().int().min(10).default(60_000),
       /**
-       * A letter's paper delivery change carries the flat's address and its owners' names, so the office's hub can list it for posting. Off: only the flat, category, subject and date; names and addresses stay at the kiosk (its own paper list).
+       * A letter's paper delivery change carries the flat's address and its owners' names (a rejection notice's also the office's reason and the letter's text), so the office's hub can list it for posting. Off: only the flat, category, subject and date; names, addresses and rejection reasons stay at the kiosk (its own paper list).
        */
       pushLetterDetails: z.boolean().default(true),
     })

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenedDb, openDb } from "../../db/client.ts";
 import { addOfficeKey } from "../services/addOfficeKey.ts";
+import { recordDelivery } from "../services/recordDelivery.ts";
 import type { ItemAnswer } from "../services/routeCorrespondence.ts";
 import { startTestGateway, type TestGateway } from "../testing/harness.ts";
 import { countRows, enrolDirect, type Served, serve } from "../testing/office.ts";
@@ -246,6 +247,25 @@ describe("office API through the reference client", () => {
     expect(result.chain.ok).toBe(true);
     expect(copyEvents(copy.db)).toEqual(gw.ctx.register.eventsAfter(0, 1000));
     expect((await pullEvents(client, copy.db)).pulled).toBe(0);
+  });
+
+  it("lists the letter replacing a bounced rejection email on the signed paper list, the office's words in JSON only", async () => {
+    const { id } = gw.ctx.database.sqlite.query("SELECT id FROM outbox WHERE id LIKE 'rejected-%-email'").get() as {
+      id: string;
+    };
+    recordDelivery(gw.ctx, { messageId: id, status: "failed", reason: "550 5.1.1 no such user" });
+    const day = gw.clock.now().toISOString().slice(0, 10);
+    const item = (await paperList(client, day)).items.find((i) => i.category === "rejection_notice");
+    expect(item).toMatchObject({
+      correspondence_id: id.replace(/-email$/, ""),
+      flat: "KEL10-A-2",
+      reason: "email_failed: 550 5.1.1 no such user",
+      source: "fallback",
+      rejection_reason: "Osoba nie jest właścicielem lokalu",
+    });
+    const csv = await paperCsv(client, day);
+    expect(csv).toContain(`${item?.correspondence_id},KEL10-A-2,`);
+    expect(csv).not.toContain("Osoba nie jest");
   });
 
   it("serves a health summary and the kiosk keys", async () => {
