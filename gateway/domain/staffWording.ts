@@ -83,3 +83,24 @@ export function describeFailure(reason: string | null): string {
   }
   return `inny błąd (${reason})`;
 }
+
+/** Why a letter was routed to paper on arrival (domain/routing's reason codes), in Polish. */
+const ROUTED_PL: Record<string, string> = {
+  before_electronic_start: "pismo sprzed startu e-korespondencji",
+  payment_demand_on_paper: "wezwanie do zapłaty – zawsze listem",
+  no_consent: "brak zgody na e-korespondencję",
+  withdrawn: "zgoda wycofana",
+  rejected_by_office: "zgłoszenie odrzucone przez biuro",
+  grace_period: "14 dni listów po złożeniu zgłoszenia",
+  contact_failing: "podany kontakt nie odbiera",
+  no_contact: "brak adresu e-mail i numeru telefonu",
+  no_electronic_channel: "ten rodzaj pism idzie tylko listem",
+  consented: "zgoda na e-korespondencję",
+  sms_only_category: "ten rodzaj pism idzie tylko SMS-em",
+  routed: "list",
+};
+
+/** Why a letter is on the day's paper list, in Polish: a routing reason or a failed delivery. */
+export function describePaperReason(reason: string): string {
+  return ROUTED_PL[reason] ?? describeFailure(reason);
+}

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import * as z from "zod";
 import type { GatewayContext } from "../context.ts";
-import { describeEvent } from "../domain/staffWording.ts";
+import { describeEvent, describePaperReason } from "../domain/staffWording.ts";
 import { KioskError } from "../errors.ts";
 import { deliveryFailures } from "../services/deliveryFailures.ts";
 import { flatHistory } from "../services/flatHistory.ts";
@@ -123,7 +123,11 @@ export function staffApiRoutes(ctx: GatewayContext) {
     )
     .get("/paper", validate("query", dateQuery), (c) => {
       const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);
-      return c.json({ date, items: paperList(ctx, { date }) });
+      const items = paperList(ctx, { date }).map((item) => ({
+        ...item,
+        reason_text: describePaperReason(item.reason),
+      }));
+      return c.json({ date, items });
     })
     .get("/paper.csv", validate("query", dateQuery), (c) => {
       const date = c.req.valid("query").date ?? localDate(ctx.clock.now(), ctx.config.timezone);

@@ -168,6 +168,8 @@ describe("the staff console's paper list", () => {
       correspondence_id: `rejected-${decided.body.event.seq}`,
       category: "rejection_notice",
       reason: "rejection_reason_by_letter",
+      // staff read why in Polish, not as a code
+      reason_text: "powód odmowy trzeba wysłać listem (brak e-maila)",
       rejection_reason: reason,
     });
     expect(item.letter_text).toContain(`Powód: ${reason}`);

@@ -56,7 +56,7 @@ export function PaperView() {
                     </>
                   )}
                 </td>
-                <td>{i.reason}</td>
+                <td>{i.reason_text}</td>
               </tr>
             ))}
           </tbody>
