@@ -30,7 +30,7 @@ export function createHubApp(deps: { db: HubDb; config: HubConfig; logger: Logge
     }
   });
   app.use("/push/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "kiosk"));
-  app.route("/push/v1", pushRoutes({ db, clock, heldFlats: new HeldFlats() }));
+  app.route("/push/v1", pushRoutes({ db, clock, heldFlats: new HeldFlats(), sequencing: new Set() }));
   app.use("/office/v1/*", signedBy({ db, clock, windowSeconds, maxBodyBytes }, "office"));
   app.route("/office/v1", officeRoutes({ db, clock, graceDays, timezone }));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such endpoint" } }, 404));

@@ -66,8 +66,8 @@ afterAll(async () => {
 
 describe("the flats a hub process remembers a kiosk holds", () => {
   it("are looked up again once another process moved one of them to another kiosk", async () => {
-    const first = { db: opened.db, clock, heldFlats: new HeldFlats() };
-    const second = { db: opened.db, clock, heldFlats: new HeldFlats() };
+    const first = { db: opened.db, clock, heldFlats: new HeldFlats(), sequencing: new Set<string>() };
+    const second = { db: opened.db, clock, heldFlats: new HeldFlats(), sequencing: new Set<string>() };
     const a = kioskChain();
     const b = kioskChain();
     const push = (deps: typeof first, kioskId: string, events: Pushed[]) =>
@@ -93,7 +93,7 @@ describe("the flats a hub process remembers a kiosk holds", () => {
   });
 
   it("are looked up again when this process itself moved one of them away", async () => {
-    const deps = { db: opened.db, clock, heldFlats: new HeldFlats() };
+    const deps = { db: opened.db, clock, heldFlats: new HeldFlats(), sequencing: new Set<string>() };
     const c = kioskChain();
     await provisionKiosk({ db: opened.db }, { cooperativeId: "nasz-dom", kioskId: "C" });
     await provisionKiosk({ db: opened.db }, { cooperativeId: "nasz-dom", kioskId: "D" });

@@ -57,6 +57,8 @@ export interface ApplyEventsDeps {
   clock: Clock;
   /** The flats each kiosk is known to hold, shared by the hub process's requests. */
   heldFlats: HeldFlats;
+  /** Cooperatives whose sequencer this process is running after a push. */
+  sequencing: Set<string>;
 }
 
 export async function applyEvents(
@@ -67,7 +69,17 @@ export async function applyEvents(
   // Committed: remember what the kiosk holds, and number what is committed now (skipped if
   // another batch's sequencer is at it).
   if (held) deps.heldFlats.remember(input.kioskId, held.token, held.flats);
-  if (answer.applied > 0) await sequenceEvents(deps, { cooperativeId: input.cooperativeId, wait: false });
+  // A second run beside one of this process would only find the lock taken and skip (three round
+  // trips for nothing); what the running one does not see, the next push or feed read numbers.
+  const { cooperativeId } = input;
+  if (answer.applied > 0 && !deps.sequencing.has(cooperativeId)) {
+    deps.sequencing.add(cooperativeId);
+    try {
+      await sequenceEvents(deps, { cooperativeId, wait: false });
+    } finally {
+      deps.sequencing.delete(cooperativeId);
+    }
+  }
   return answer;
 }
 
