@@ -371,4 +371,34 @@ describe("outbox workers", () => {
     expect(sms.attempts[0].text).toContain("nie przyjmuje naszych listów");
     expect(deps.register.stateOf("KEL10-A-1").channels.email.health).toBe("failing");
   });
+
+  it("records a letter the server accepted once, with its correspondence, and restores an address that failed before", async () => {
+    setup();
+    enrolFlat(deps, "KEL10-A-1", { email: "jan@example.com", mobile: "+48600100200" }, ["email", "sms"]);
+    const letter = (n: number) => ({
+      kind: "correspondence" as const,
+      channel: "email" as const,
+      recipient: "jan@example.com",
+      flatCode: "KEL10-A-1",
+      correspondenceId: `c-${n}`,
+      category: "water_bill",
+    });
+    let answer: SendResult = { outcome: "failed", reason: "552 5.2.2 mailbox full", contactFailing: true };
+    const email = new ScriptedSender("email", () => answer);
+    const w = worker();
+    w.addSender(email);
+    w.addSender(new ScriptedSender("sms"));
+    enqueue(letter(1));
+    await w.runUntilIdle();
+    expect(deps.register.stateOf("KEL10-A-1").channels.email.health).toBe("failing");
+
+    answer = { outcome: "sent", externalId: "4F2A1" };
+    const id = enqueue(letter(2));
+    await w.runUntilIdle();
+    expect(row(id)).toMatchObject({ status: "sent", externalId: "4F2A1", leaseOwner: null });
+    expect(deliveryRows(id)).toEqual([
+      expect.objectContaining({ status: "sent", channel: "email", correspondenceId: "c-2" }),
+    ]);
+    expect(deps.register.stateOf("KEL10-A-1").channels.email.health).toBe("ok");
+  });
 });

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { backoffMs } from "../../drivers/backoff.ts";
 import type { CoreDeps, DbOrTx } from "../deps.ts";
-import { type DeliveryChange, recordDelivery, recordSent } from "../services/recordDelivery.ts";
+import { type DeliveryChange, recordDelivery, recordSent, type SentItem } from "../services/recordDelivery.ts";
 import type { ConsentRegister } from "../services/register.ts";
 import { claimDue, expiredRows, type OutboxRow, release, renewLeases, reschedule } from "./leases.ts";
 import { inSendingWindow, quietHoursExempt, RateWindow } from "./schedule.ts";
@@ -243,7 +243,7 @@ export class OutboxWorker {
   }
 
   private applyResults(deps: PassDeps, now: Date): void {
-    const sent: Array<{ messageId: string; externalId?: string }> = [];
+    const sent: SentItem[] = [];
     const at = now.toISOString();
     for (const { row, channel, result } of this.done.splice(0)) {
       const stats = this.lanes.get(channel)?.stats;
@@ -271,7 +271,12 @@ export class OutboxWorker {
           stats.sent++;
           stats.lastSuccessAt = at;
         }
-        sent.push({ messageId: row.id, externalId: result.externalId });
+        sent.push({
+          messageId: row.id,
+          externalId: result.externalId,
+          channel: row.channel,
+          correspondenceId: row.correspondenceId,
+        });
         continue;
       }
       if (stats) {
