@@ -140,6 +140,8 @@ export const feedRanges = pgTable(
  * Per flat, the kiosk whose latest application is the latest: its state is the flat's state.
  * Written only when a flat gets its first application or changes hands; that kiosk's latest
  * application is read from its events when another kiosk's application has to be weighed.
+ * Whatever moves or deletes a row here must also draw a new `cooperatives.holders_token`: hub
+ * processes trust what they remember about a kiosk's flats while the token is unchanged.
  */
 export const flatWinners = pgTable(
   "flat_winners",
