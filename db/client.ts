@@ -136,6 +136,9 @@ export function openCheckpointConnection(file: string): {
 } {
   const sqlite = new Database(file, { readwrite: true, create: false, strict: true });
   sqlite.exec("PRAGMA busy_timeout = 1000");
+  // A checkpoint fsyncs the WAL before and the database file after copying, unless synchronous
+  // is OFF: say FULL here as the gateway's connection does, whatever the build's default.
+  sqlite.exec("PRAGMA synchronous = FULL");
   const checkpoint = sqlite.query("PRAGMA wal_checkpoint(PASSIVE)");
   return {
     checkpoint() {
