@@ -5,7 +5,8 @@
  *    outbox worker claim, SMS sender: encoding policy, idempotency check and tag, inject, tracking
  *    row), vs calling `gammu-smsd-inject` directly with the same arguments, interleaved in the
  *    same run. Target: p50 ratio ≤ 1.2.
- * 2. Codes: enqueue → in gammu's outbox, with 500 bulk messages queued ahead. Target: a code's
+ * 2. Codes: enqueue → in gammu's outbox, with 500 bulk messages queued ahead (a one-part code is
+ *    written straight into gammu's outbox table, not through the inject). Target: a code's
  *    p95 ≤ 1 s, or ≤ 1.2 × the p95 of a lone direct inject measured in the same run (the direct
  *    injects of part 1, taken with no bulk traffic, interleaved with ours). The bench prints that
  *    ratio and the verdict, and also a direct inject measured while the bulk is being injected.

@@ -151,6 +151,43 @@ export class GammuDb {
   }
 
   /**
+   * A one-part text written straight into gammu's outbox under our tag, as gammu's SQL service
+   * allows (it encodes `TextDecoded` itself when `Text` is empty): what gammu-smsd-inject would
+   * write for it. Unlike the inject, this connection waits on a busy database (busy_timeout)
+   * instead of failing and sleeping a whole second, which is what gammu's SQL backend does when
+   * gammu-smsd is writing at the same moment. The commit is FULL, as the inject's is: the
+   * message is durable in gammu's database before we record it as handed over.
+   */
+  insertOnePart(m: {
+    tag: string;
+    to: string;
+    text: string;
+    unicode: boolean;
+    report: boolean;
+    senderId: string;
+  }): number {
+    this.db.exec("PRAGMA synchronous = FULL");
+    try {
+      const row = this.db
+        .query(
+          `INSERT INTO outbox (DestinationNumber, TextDecoded, Coding, Class, MultiPart, DeliveryReport, SenderID, CreatorID)
+           VALUES (?1, ?2, ?3, -1, 'false', ?4, ?5, ?6) RETURNING ID AS id`,
+        )
+        .get(
+          m.to,
+          m.text,
+          m.unicode ? "Unicode_No_Compression" : "Default_No_Compression",
+          m.report ? "yes" : "default",
+          m.senderId,
+          m.tag,
+        ) as { id: number };
+      return row.id;
+    } finally {
+      this.db.exec("PRAGMA synchronous = NORMAL");
+    }
+  }
+
+  /**
    * After an inject: forgets the pending tag and, belt and braces for the trigger, stamps our id
    * on the row if the trigger could not match it. One commit.
    */

@@ -227,6 +227,12 @@ export class GammuModem implements SmsModem {
       db.removePendingTag(req.id);
       return { externalId: String(existing.id), reused: true };
     }
+    if (req.urgent && req.parts === 1) {
+      // A code a resident waits for: straight into gammu's outbox, never behind gammu's 1 s sleep
+      // on a busy database (gammuDb insertOnePart). Long and bulk texts go through the inject,
+      // which splits and encodes multipart messages.
+      return { externalId: String(db.insertOnePart({ ...req, tag: req.id, senderId: this.phoneId })), reused: false };
+    }
     db.addPendingTag(req.id, req.to, req.text);
     let id: number;
     try {

@@ -8,6 +8,10 @@ export interface SubmitRequest {
   text: string;
   unicode: boolean;
   report: boolean;
+  /** Segments the text takes (1 when it fits one SMS). */
+  parts?: number;
+  /** A one-time code: a resident is waiting at the kiosk for it. */
+  urgent?: boolean;
 }
 
 export interface SubmitResult {

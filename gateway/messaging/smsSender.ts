@@ -44,6 +44,8 @@ export class SmsSender implements ChannelSender {
         text: prepared.text,
         unicode: prepared.encoding === "UCS-2",
         report: this.deps.config.sms.deliveryReports,
+        parts: prepared.segments,
+        urgent: message.kind === "otp",
       });
       externalId = submitted.externalId;
       if (submitted.reused) this.deps.logger.info({ messageId: message.id, externalId }, "sms already with the modem");
