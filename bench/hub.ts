@@ -13,7 +13,7 @@
  */
 import { SQL } from "bun";
 import { canonicalJson, GENESIS_HASH, seal } from "../gateway/domain/registerEvents.ts";
-import { signRequest } from "../gateway/office/signing.ts";
+import { postToOffice } from "../gateway/office/pushPost.ts";
 import { openHubDb } from "../office-hub/db/client.ts";
 import { addCooperative, provisionKiosk } from "../office-hub/services/provision.ts";
 import { hubCli, startHubProcess } from "../office-hub/testing/hubProcess.ts";
@@ -148,26 +148,17 @@ async function pushThroughHub(kiosks: number): Promise<{ ms: number; coop: strin
   const keys = [];
   for (let k = 0; k < kiosks; k++)
     keys.push(await provisionKiosk({ db }, { cooperativeId: coop, kioskId: `r${roundNo}-k${k}` }));
-  const target = new URL(`${hub.url}/push/v1/register/events`);
+  const target = new URL(`${hub.url}/push/v1/`);
   const cpu = cpuNow();
   const started = performance.now();
   await Promise.all(
     keys.map(async (key, k) => {
+      // as the gateway pushes: signed, and the answer checked against the push contract
+      const to = { target, key, kioskId: `r${round}-k${k}`, timeoutMs: 60_000, nowSeconds: () => Date.now() / 1000 };
       for (const body of bodies[k]) {
-        const kioskId = `r${round}-k${k}`;
-        const headers = signRequest(
-          key,
-          { method: "POST", pathWithQuery: target.pathname, body, kioskId },
-          Date.now() / 1000,
-        );
-        const res = await fetch(target, {
-          method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
-          body,
-        });
-        const answer = (await res.json()) as { applied: number; head_seq: number };
-        if (res.status !== 200 || answer.applied !== BATCH)
-          throw new Error(`hub answered ${res.status}: ${JSON.stringify(answer)}`);
+        const { status, answer } = await postToOffice(to, "registerEvents", body);
+        if (status !== 200 || answer?.applied !== BATCH)
+          throw new Error(`hub answered ${status}: ${JSON.stringify(answer)}`);
       }
     }),
   );

@@ -9,7 +9,7 @@
  * of 10 (day to day: the gateway pushes what changed since its last poll). Interleaved rounds; prints deliveries/s and the
  * one-cooperative/own-cooperative ratio. PostgreSQL runs with fsync on, as in production.
  */
-import { signRequest } from "../gateway/office/signing.ts";
+import { postToOffice } from "../gateway/office/pushPost.ts";
 import { openHubDb } from "../office-hub/db/client.ts";
 import { addCooperative, provisionKiosk } from "../office-hub/services/provision.ts";
 import { hubCli, startHubProcess } from "../office-hub/testing/hubProcess.ts";
@@ -101,24 +101,15 @@ async function push(kiosks: number, batch: number, shared: boolean): Promise<num
     if (!shared || k === 0) await addCooperative({ db }, { id: coop, name: coop });
     keys.push(await provisionKiosk({ db }, { cooperativeId: coop, kioskId: `r${round}-k${k}` }));
   }
-  const target = new URL(`${hub.url}/push/v1/deliveries`);
+  const target = new URL(`${hub.url}/push/v1/`);
   const started = performance.now();
   await Promise.all(
     keys.map(async (key, k) => {
-      const kioskId = `r${round}-k${k}`;
+      // as the gateway pushes: signed, and the answer checked against the push contract
+      const to = { target, key, kioskId: `r${round}-k${k}`, timeoutMs: 60_000, nowSeconds: () => Date.now() / 1000 };
       for (const body of bodies.get(batch)![k]) {
-        const headers = signRequest(
-          key,
-          { method: "POST", pathWithQuery: target.pathname, body, kioskId },
-          Date.now() / 1000,
-        );
-        const res = await fetch(target, {
-          method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
-          body,
-        });
-        const text = await res.text();
-        if (res.status !== 200) throw new Error(`hub answered ${res.status}: ${text}`);
+        const { status } = await postToOffice(to, "deliveries", body);
+        if (status !== 200) throw new Error(`hub answered ${status}`);
       }
     }),
   );

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openForeignSqlite } from "../../db/client.ts";
+import { until } from "../../gateway/testing/local.ts";
 import { GammuModem } from "./gammuModem.ts";
 import { inject } from "./inject.ts";
 
@@ -20,16 +21,6 @@ afterEach(async () => {
   for (const m of modems.splice(0)) await m.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function runningModem(injectBin?: string): Promise<{ modem: GammuModem; dbFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ekor-codes-"));

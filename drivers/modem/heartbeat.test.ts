@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../gateway/clock.ts";
+import { until } from "../../gateway/testing/local.ts";
 import { GammuDb } from "./gammuDb.ts";
 import { GammuModem } from "./gammuModem.ts";
 
@@ -19,16 +20,6 @@ afterEach(async () => {
   for (const m of modems.splice(0)) await m.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function dummyModem(options: Partial<ConstructorParameters<typeof GammuModem>[0]> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ekor-heartbeat-"));
