@@ -62,6 +62,15 @@ export function localMidnight(date: string, timezone: string): number {
   return value;
 }
 
+/** One local day `date` in `timezone` as ISO instants: from its midnight (inclusive) to the next (exclusive). */
+export function localDay(date: string, timezone: string): { from: string; to: string } {
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return {
+    from: new Date(localMidnight(date, timezone)).toISOString(),
+    to: new Date(localMidnight(next, timezone)).toISOString(),
+  };
+}
+
 function computeLocalMidnight(date: string, timezone: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   const guess = utcMidnight - zoneOffsetAt(utcMidnight, timezone);

@@ -14,7 +14,7 @@ import { and, asc, eq, gte, lt } from "drizzle-orm";
 import { deliveries } from "../../db/schema/index.ts";
 import type { CoreDeps } from "../deps.ts";
 import { rejectionNoticeOf } from "../domain/rejectionNotice.ts";
-import { localMidnight } from "../domain/routing.ts";
+import { localDay } from "../domain/routing.ts";
 import { csvTable } from "../office/csv.ts";
 import { type LetterPostDetails, letterPostDetails, rejectionNoticePostDetails } from "./postDetails.ts";
 
@@ -34,9 +34,7 @@ export interface PaperItem extends LetterPostDetails {
 type Why = { reason: string; source: PaperItem["source"]; at: string };
 
 export function paperList(deps: Pick<CoreDeps, "db" | "config">, input: { date: string }): PaperItem[] {
-  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const from = new Date(localMidnight(input.date, deps.config.timezone)).toISOString();
-  const to = new Date(localMidnight(next, deps.config.timezone)).toISOString();
+  const { from, to } = localDay(input.date, deps.config.timezone);
   const found = new Map<string, Why>();
   const notices = new Map<string, Why & { seq: number }>();
   const rows = deps.db

@@ -3,7 +3,7 @@
  */
 import { and, asc, eq, gte, isNotNull, like, lt, or } from "drizzle-orm";
 import { REJECTION_NOTICE_PREFIX, rejectionNoticeOf } from "../../gateway/domain/rejectionNotice.ts";
-import { localMidnight } from "../../gateway/domain/routing.ts";
+import { localDay } from "../../gateway/domain/routing.ts";
 import { csvTable } from "../../gateway/office/csv.ts";
 import type { DeliveriesPushBody } from "../../gateway/office/pushContract.ts";
 import { PAPER_CSV_COLUMNS } from "../../gateway/services/paperList.ts";
@@ -25,9 +25,7 @@ export async function hubPaperList(
   deps: { db: HubDb; timezone: string },
   input: { cooperativeId: string; date: string },
 ) {
-  const next = new Date(Date.parse(`${input.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const from = new Date(localMidnight(input.date, deps.timezone)).toISOString();
-  const to = new Date(localMidnight(next, deps.timezone)).toISOString();
+  const { from, to } = localDay(input.date, deps.timezone);
   const rows = await deps.db
     .select()
     .from(deliveries)
